@@ -1,0 +1,134 @@
+"""Repair and clean one article: repair → reflow → titles → boilerplate → truncation.
+
+:func:`normalise` is what the pipeline calls; each step is a pure function in its own module
+(:mod:`~normnews.clean.repair`, :mod:`~normnews.clean.reflow`, :mod:`~normnews.clean.titles`,
+:mod:`~normnews.clean.boilerplate`, :mod:`~normnews.clean.truncation`) and can be switched off
+in :class:`~normnews.config.CleanConfig` / :class:`~normnews.config.RepairConfig`. Corpus
+line frequency lives in :mod:`~normnews.clean.census`; the audit report in
+:mod:`~normnews.clean.explain`.
+
+Output text: paragraphs separated by exactly one blank line, single spaces inside a
+paragraph, no leading or trailing whitespace (see :mod:`~normnews.clean.reflow`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from normnews.clean.boilerplate import strip_boilerplate
+from normnews.clean.reflow import collapse, reflow
+from normnews.clean.repair import repair as repair_text
+from normnews.clean.titles import clean_title, strip_title_counter, strip_titles
+from normnews.clean.truncation import trim_truncated
+from normnews.config import CleanConfig, RepairConfig
+from normnews.model import Edit
+
+__all__ = ["STEPS", "Normalised", "normalise", "step_counts"]
+
+STEPS = ("repair", "reflow", "title", "boilerplate", "truncation")
+"""Edit steps, in the order they run."""
+MAX_PASSES = 4
+"""Cleaning repeats until nothing changes (a removal can expose a new repeat); bounded."""
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    """A normalised article: cleaned title and text, and every edit that made them."""
+
+    title: str
+    text: str
+    edits: tuple[Edit, ...]
+
+
+def _clean_pass(
+    title: str, text: str, clean: CleanConfig, frequent: frozenset[int]
+) -> tuple[str, list[Edit]]:
+    edits: list[Edit] = []
+    if clean.titles and title:
+        text, found = strip_titles(title, text)
+        edits += found
+    if clean.boilerplate:
+        text, found = strip_boilerplate(text, frequent, clean)
+        edits += found
+    if clean.truncation:
+        text, found = trim_truncated(text)
+        edits += found
+    return text, edits
+
+
+def _structure(text: str, clean: CleanConfig) -> tuple[str, list[Edit]]:
+    if clean.reflow:
+        return reflow(text)
+    # Without reflow, each line is still its own paragraph, so the output format holds.
+    lines = (collapse(line) for line in text.split("\n"))
+    return "\n\n".join(line for line in lines if line), []
+
+
+def normalise(
+    title: str | None,
+    text: str,
+    *,
+    repair: RepairConfig,
+    clean: CleanConfig,
+    frequent: frozenset[int] = frozenset(),
+) -> Normalised:
+    """Repair and clean one article's title and body; never raises on any ``str``.
+
+    Args:
+        title: The title as read, or ``None``.
+        text: The body as read.
+        repair: Repair settings.
+        clean: Cleaning settings.
+        frequent: Census keys of boilerplate lines for this run
+            (:meth:`normnews.clean.census.LineCensus.frequent`).
+
+    Returns:
+        The normalised article. Idempotent: normalising the result changes nothing.
+
+    >>> out = normalise("Floods hit Valencia 0",
+    ...                 "Floods hit Valencia\\n\\nRain fell. Roads clos\\n\\nLeave a Reply",
+    ...                 repair=RepairConfig(), clean=CleanConfig())
+    >>> out.title, out.text
+    ('Floods hit Valencia', 'Rain fell.')
+    >>> step_counts(out.edits)
+    {'repair': 0, 'reflow': 0, 'title': 2, 'boilerplate': 1, 'truncation': 1}
+    """
+    edits: list[Edit] = []
+    raw_title = title or ""
+    new_title, found = repair_text(raw_title, repair)
+    edits += found
+    new_title = collapse(new_title.replace("\n", " "))
+    if clean.titles:
+        new_title, found = clean_title(new_title)
+        edits += found
+    body, found = repair_text(text, repair)
+    edits += found
+    body, found = _structure(body, clean)
+    edits += found
+    if clean.titles:
+        new_title, found = strip_title_counter(new_title, body)
+        edits += found
+    for _ in range(MAX_PASSES):
+        body, found = _clean_pass(new_title, body, clean, frequent)
+        edits += found
+        if not found:
+            break
+    return Normalised(new_title, body, tuple(edits))
+
+
+def step_counts(edits: Iterable[Edit]) -> dict[str, int]:
+    """How many edits each step made (every step present, in pipeline order).
+
+    Args:
+        edits: Edits of one article or of many.
+
+    Returns:
+        ``{step: count}`` for each of :data:`STEPS`.
+
+    >>> step_counts([Edit("title", "x"), Edit("title", "y")])["title"]
+    2
+    """
+    counts = Counter(edit.step for edit in edits)
+    return {step: counts.get(step, 0) for step in STEPS}

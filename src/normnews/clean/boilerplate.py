@@ -1,0 +1,256 @@
+# ruff: noqa: RUF001  (typographic and non-Latin characters are the subject)
+"""Boilerplate paragraphs: page furniture that is not the article.
+
+Three kinds of evidence, each recorded in the edit detail:
+
+1. **Phrase rules** (``boilerplate_phrases``): a short paragraph that *is* a known furniture
+   phrase, matched as a whole (never as a substring of prose): comment forms, related-post
+   headings, share/follow/subscribe/newsletter prompts, ad markers, cookie and policy lines,
+   navigation words, image credits, and script debris (code patterns, searched anywhere in a
+   paragraph that has no sentence shape).
+2. **Block rules**: after a related-posts or comment-form heading, the short title-like lines
+   that follow (post titles, form fields, dates) go too, up to the next prose paragraph.
+3. **Corpus frequency** (``frequent``): a short paragraph whose census key repeats across the
+   site's articles (see :mod:`normnews.clean.census`).
+4. **Navigation runs** (``boilerplate_nav_run``): ``N`` or more consecutive very short
+   paragraphs (at most ``NAV_MAX_WORDS`` words, no digits, no sentence punctuation) are a menu,
+   but only on a text where other rules already found ``NAV_EVIDENCE`` furniture paragraphs
+   (an all-visible-text scrape of a page). In a clean article such a run is a list (fixtures,
+   names) and stays.
+"""
+
+from __future__ import annotations
+
+import re
+
+from normnews.clean.census import line_key
+from normnews.config import CleanConfig
+from normnews.model import Edit
+
+STEP = "boilerplate"
+PHRASE_MAX_WORDS = 30
+"""Longer paragraphs are prose and never matched by phrase rules."""
+NAV_MAX_WORDS = 4
+NAV_EVIDENCE = 2
+"""Paragraphs removed by other rules before menu runs are looked for."""
+BLOCK_MAX_WORDS = 15
+
+_SOCIAL = (
+    r"facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|tumblr|telegram|messenger|email|"
+    r"e-mail|print|share|tweet|pin|copy link|copy|sms|flipboard|pocket|instagram|youtube|"
+    r"google\+?|vk|line|mail|comments?|save|"
+    # "share" in the languages of our test samples
+    r"поделиться|teilen|partager|compartir|condividi|κοινοποίηση|مشاركة|分享|シェア"
+)
+
+_LINKS = (
+    r"privacy(?: policy| notice| settings)?|terms(?: of (?:use|service)| (?:and|&) conditions)?|"
+    r"cookies?(?: policy| settings)?|contact(?: us)?|about(?: us)?|careers|jobs|"
+    r"advertise(?: with us)?|sitemap|site map|help|faq|accessibility|imprint|impressum|"
+    r"corrections|rss|newsletters?|archives?"
+)
+
+PHRASES: tuple[tuple[str, str], ...] = (
+    (
+        "comment form phrase",
+        r"leave a (?:reply|comment)|post a comment|add (?:a|your) comment|add comment|"
+        r"comments? are closed|comments? (?:is|are) disabled|"
+        r"your email address will not be published.*|required fields are marked.*|"
+        r"(?:name|email|e-mail|website|comment|message)(?: \*| \(required\))?|"
+        r"save my name.*|notify me of .*(?:comments|posts).*|"
+        r"you must be (?:logged|signed) in to (?:post|leave) a comment.*|"
+        r"(?:log|sign) in to (?:comment|reply)|cancel reply|post comment|submit comment|"
+        r"reply|click here to cancel reply.*|join the (?:discussion|conversation)|"
+        r"this site uses akismet.*|(?:view|show|hide|load|read) (?:all )?(?:\d+ )?comments?|"
+        r"\d* ?(?:comments?|responses?|replies)(?: \(\d+\))?|"
+        r"(?:\d+ )?(?:thoughts?|responses?) on [\u201c\"\u2018'].{1,120}|be the first to comment.*|"
+        r"comment policy.*|report (?:this )?comment|"
+        r"(?:sort|sorted) by (?:newest|oldest|best).*",
+    ),
+    (
+        "related-posts heading",
+        r"related(?: posts?| articles?| stories| content| links| coverage| news| reading| "
+        r"topics| videos?| items)?|you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|"
+        r"more (?:stories|news|articles|videos|from|on|in|like this)(?: .{0,60})?|"
+        r"recommended(?: for you| stories| articles| reading)?|see also|also read|"
+        r"read (?:more|next|also)(?: ?:.*)?|continue reading.*|most (?:read|popular|viewed|"
+        r"shared|commented)|trending(?: now| stories)?|top stories|popular (?:posts|stories)|"
+        r"latest (?:news|stories|posts|articles|headlines)|(?:previous|next) (?:post|article|"
+        r"story)(?: ?:.*)?|(?:«|‹)? ?(?:previous|next|older|newer)(?: ?»|›)?|"
+        r"what to read next|don't miss|editor'?s picks?|around the web|from the web",
+    ),
+    (
+        "share/follow/subscribe prompt",
+        rf"(?:{_SOCIAL})(?:[\s,/|·•]+(?:{_SOCIAL}))*|"
+        r"share (?:this|on|via|the|article|story|post|page).{0,60}|"
+        r"(?:follow|like|find|join) us(?: on .{0,60})?|"
+        r"(?:subscribe|sign up|register)(?: now| today| for free| here)?"
+        r"(?: to .{0,80}| for .{0,80})?|"
+        r".{0,60}\b(?:sign up|subscribe|get|receive|join)\b.{0,40}newsletters?.{0,60}|"
+        r".{0,40}newsletters?.{0,20}\b(?:sign up|subscribe)\b.{0,40}|newsletters?|"
+        r"get (?:the latest|our|breaking) .{0,60}(?:inbox|alerts?)|"
+        r"click here.{0,80}|tap here.{0,60}|download (?:our|the) app.{0,40}|"
+        r"(?:sign|log) (?:in|out)|log ?in|register|my account|"
+        r"(?:sign|log) in (?:or|/) (?:register|sign up|subscribe)",
+    ),
+    (
+        "ad marker",
+        r"advertisements?|advertising|advertorial|"
+        r"sponsored(?: content| links?| stories| by .{0,60})?|"
+        r"ads?(?: by .{0,40})?|paid (?:content|partner|post).{0,60}|promoted(?: stories| content)?|"
+        r"(?:story|article) continues (?:below|after).{0,40}|scroll (?:down )?to continue.{0,40}|"
+        r"skip (?:this )?ad|partner content|presented by .{0,60}",
+    ),
+    (
+        "cookie or policy line",
+        r".{0,60}\b(?:we|this (?:web)?site|our (?:web)?site)\b.{0,40}"
+        r"\b(?:uses?|using) cookies\b.{0,160}|"
+        r"accept(?: all)? cookies|"
+        r"cookies? (?:policy|settings|preferences|notice)|privacy (?:policy|notice|settings)|"
+        r"terms (?:of (?:use|service)|and conditions|& conditions)|"
+        rf"(?:{_LINKS})(?:[\s|·•/,]+(?:{_LINKS}))+|"
+        r".{0,80}all rights reserved.{0,80}|copyright (?:©|\(c\) ?)?\d{4}\b.{0,100}|"
+        r"(?:©|\(c\)) ?.{0,100}|"
+        r"by (?:using|continuing to use) (?:this|our) (?:site|website).{0,120}",
+    ),
+    (
+        "navigation word",
+        r"skip to (?:main )?content|jump to (?:navigation|content)|back to top|menu|"
+        r"(?:main )?navigation|search|close|home|more|toggle navigation|"
+        r"print(?: this (?:article|page|story))?|email this(?: article| story)?|"
+        r"(?:text|font) size|a\+? ?a-?|listen to (?:this )?article.{0,30}|"
+        r"loading\.*|please wait\.*|javascript is (?:disabled|required).{0,100}|"
+        r"(?:please )?enable javascript.{0,100}|tags?|filed under.{0,80}|categories",
+    ),
+    (
+        "image credit",
+        r"image (?:copyright|source|credit).{0,80}|(?:photo|picture|image) ?(?:credit)?: ?.{0,60}|"
+        r"getty images|(?:photograph|photo): .{0,60}",
+    ),
+)
+PHRASE_RES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (why, re.compile(rf"(?:{pattern})", re.IGNORECASE)) for why, pattern in PHRASES
+)
+BLOCK_STARTERS = frozenset({"comment form phrase", "related-posts heading"})
+SENTENCE_SAFE = frozenset({"comment form phrase", "cookie or policy line"})
+"""Categories that may match a paragraph shaped like a sentence (ends with ``.``, > 6 words);
+the others are prompts and headings, and a sentence that happens to fit them is prose."""
+
+EDGE_RE = re.compile(r"^[\s\W_]+|[\s:*.!|>»›•·\-–—]+$")
+SCRIPT_RE = re.compile(
+    r"function\s*\(|\bvar\s+\w+\s*=|\b(?:document|window)\.\w|googletag|adsbygoogle|"
+    r"\bjQuery\b|\$\(\s*['\"]|\}\s*\)\s*;|=>\s*\{|</?script|<!--|-->|\bgtag\(|dataLayer|"
+    r"\.push\(\s*\{|@media\b|\{\s*[a-z-]+\s*:\s*[^;{}]+;",
+)
+SENTENCE_END_RE = re.compile(r"[.!?。！？…؟][\"'”’»)\]]*$")
+DIGIT_RE = re.compile(r"\d")
+
+
+def _phrase(paragraph: str) -> str | None:
+    if len(paragraph) > 400 or len(paragraph.split()) > PHRASE_MAX_WORDS:
+        return None
+    core = EDGE_RE.sub("", paragraph)
+    if not core:
+        return None
+    sentence = len(paragraph.split()) > 6 and SENTENCE_END_RE.search(paragraph) is not None
+    for why, pattern in PHRASE_RES:
+        if sentence and why not in SENTENCE_SAFE:
+            continue
+        if pattern.fullmatch(core):
+            return why
+    return None
+
+
+def _script(paragraph: str) -> bool:
+    return bool(SCRIPT_RE.search(paragraph)) and sum(paragraph.count(c) for c in "{}();=") >= 3
+
+
+def _titleish(paragraph: str) -> bool:
+    """A short line without sentence punctuation: a post title, a form field, a date."""
+    return len(paragraph.split()) <= BLOCK_MAX_WORDS and not SENTENCE_END_RE.search(paragraph)
+
+
+def _nav_item(paragraph: str) -> bool:
+    return (
+        len(paragraph.split()) <= NAV_MAX_WORDS
+        and not DIGIT_RE.search(paragraph)
+        and not SENTENCE_END_RE.search(paragraph)
+        and not paragraph.endswith((",", ";", ":"))
+    )
+
+
+def strip_boilerplate(
+    text: str, frequent: frozenset[int], config: CleanConfig
+) -> tuple[str, list[Edit]]:
+    """Remove boilerplate paragraphs (phrase rules, blocks, corpus frequency, menus).
+
+    Args:
+        text: Reflowed text (paragraphs separated by ``"\\n\\n"``).
+        frequent: Census keys that are boilerplate (:meth:`LineCensus.frequent`).
+        config: ``boilerplate_phrases``, ``boilerplate_max_words`` and
+            ``boilerplate_nav_run`` apply.
+
+    Returns:
+        The text without boilerplate and one edit per removed paragraph.
+
+    >>> body = "Talks resumed on Monday.\\n\\nShare this:\\n\\nLeave a Reply\\n\\nName *"
+    >>> strip_boilerplate(body, frozenset(), CleanConfig())[0]
+    'Talks resumed on Monday.'
+    """
+    paragraphs = text.split("\n\n")
+    reasons: list[str | None] = [None] * len(paragraphs)
+    in_block = False
+    for i, paragraph in enumerate(paragraphs):
+        why = _phrase(paragraph) if config.boilerplate_phrases else None
+        if why is None and config.boilerplate_phrases and _script(paragraph):
+            why = "script debris"
+        if (
+            why is None
+            and frequent
+            and len(paragraph.split()) <= config.boilerplate_max_words
+            and line_key(paragraph) in frequent
+        ):
+            why = "repeats across the site's articles"
+        if why is None and in_block and _titleish(paragraph):
+            why = "inside a related-posts or comment block"
+        if why in BLOCK_STARTERS:
+            in_block = True
+        elif why is None:
+            in_block = False
+        reasons[i] = why
+    run = config.boilerplate_nav_run
+    # Menus are only looked for on pages that show furniture already: a clean article's
+    # list of fixtures or names is content.
+    if run and sum(why is not None for why in reasons) >= NAV_EVIDENCE:
+        _mark_nav_runs(paragraphs, reasons, run)
+    kept = [p for p, why in zip(paragraphs, reasons, strict=True) if why is None]
+    edits = [
+        Edit(STEP, f'removed "{_short(p)}" ({why})')
+        for p, why in zip(paragraphs, reasons, strict=True)
+        if why is not None
+    ]
+    if not edits:
+        return text, []
+    return "\n\n".join(kept), edits
+
+
+def _mark_nav_runs(paragraphs: list[str], reasons: list[str | None], run: int) -> None:
+    """Mark runs of ``run`` or more menu-like paragraphs (already-removed ones bridge a run)."""
+    start = None
+    items = 0
+    for i in range(len(paragraphs) + 1):
+        nav = i < len(paragraphs) and (reasons[i] is not None or _nav_item(paragraphs[i]))
+        if nav:
+            if start is None:
+                start, items = i, 0
+            items += reasons[i] is None
+            continue
+        if start is not None and items >= run:
+            for j in range(start, i):
+                if reasons[j] is None:
+                    reasons[j] = f"menu: {items} short items in a row"
+        start = None
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,240 @@
+"""Corpus-level line frequency: short lines that repeat across a site's articles are template.
+
+A phrase list does not generalise to every site's template ("More from Kyiv Post", a menu, a
+footer). C4 and dolma use corpus-level line frequency instead; so do we, per site:
+
+- :func:`line_keys` gives the distinct keys of the *short* lines of one raw article (at most
+  ``boilerplate_max_words`` words; prose paragraphs are never counted, which bounds memory and
+  protects articles).
+- :class:`LineCensus` counts, per site, in how many articles each key occurs, and how many
+  articles each site has. It merges across workers and runs (``to_rows``/``from_rows``).
+- :meth:`LineCensus.frequent` returns the keys that are boilerplate: seen in at least
+  ``boilerplate_min_articles`` articles of one site *and* in at least ``boilerplate_min_share``
+  of that site's articles. A wire story re-sent three times stays below the article floor.
+
+Memory is bounded: when the table grows past ``cap`` entries, entries seen in one article only
+are dropped (they cannot be boilerplate yet, and a dropped key can only be under-counted, which
+errs on keeping text). At 1M articles with ~10 short distinct lines each, the table stays under
+the cap of 2M entries (~200 MB of Python dicts at worst).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from normnews.config import CleanConfig
+from normnews.hashing import hash64
+
+DEFAULT_CAP = 2_000_000
+"""Entries kept before pruning keys seen once."""
+DIGITS_RE = re.compile(r"\d+")
+NON_WORD_RE = re.compile(r"[\W_]+")
+SIGNED_LIMIT = 1 << 63
+
+
+def line_norm(line: str) -> str:
+    """The normal form a line is counted under: lower case, digits folded, punctuation dropped.
+
+    Args:
+        line: One line or paragraph.
+
+    Returns:
+        The normal form (words separated by single spaces).
+
+    >>> line_norm("  Posted 12 Comments  | Share!! ")
+    'posted 0 comments share'
+    """
+    folded = DIGITS_RE.sub("0", line.lower())
+    return NON_WORD_RE.sub(" ", folded).strip()
+
+
+def line_key(line: str) -> int | None:
+    """The census key of one line, or ``None`` when the line has no words.
+
+    Args:
+        line: One line or paragraph.
+
+    Returns:
+        An unsigned 64-bit key.
+
+    >>> line_key("Share this:") == line_key("SHARE THIS") and line_key("...") is None
+    True
+    """
+    norm = line_norm(line)
+    return hash64(norm) if norm else None
+
+
+def line_keys(text: str, max_words: int = 16) -> list[int]:
+    """Distinct keys of the short lines of one raw article, in first-seen order.
+
+    Args:
+        text: The article text as read (before cleaning).
+        max_words: Longer lines are not counted (``CleanConfig.boilerplate_max_words``).
+
+    Returns:
+        The keys.
+
+    >>> len(line_keys("Share this\\nShare this\\nA long line " + "word " * 20))
+    1
+    """
+    seen: dict[int, None] = {}
+    for line in text.splitlines():
+        if not line.strip() or len(line.split()) > max_words:
+            continue
+        key = line_key(line)
+        if key is not None:
+            seen.setdefault(key, None)
+    return list(seen)
+
+
+def site_of(url: str | None, source: str) -> str:
+    """The site an article belongs to: the URL host, else the feed folder of its file.
+
+    Args:
+        url: The article URL, if any.
+        source: The input path relative to the input directory, ``/``-separated.
+
+    Returns:
+        The host (without ``www.``), the first path component, or ``""``.
+
+    >>> site_of("https://www.bbc.co.uk/news/1", "x/y.jsonl"), site_of(None, "reuters/a.txt")
+    ('bbc.co.uk', 'reuters')
+    >>> site_of(None, "single.txt")
+    ''
+    """
+    if url:
+        try:
+            host = urlsplit(url.strip()).hostname or ""
+        except ValueError:
+            host = ""
+        if host:
+            return host.removeprefix("www.")
+    head, sep, _ = source.partition("/")
+    return head if sep else ""
+
+
+def _signed(key: int) -> int:
+    return key - (1 << 64) if key >= SIGNED_LIMIT else key
+
+
+def _unsigned(key: int) -> int:
+    return key + (1 << 64) if key < 0 else key
+
+
+class LineCensus:
+    """Per-site counts of the articles each short line occurs in.
+
+    >>> census = LineCensus()
+    >>> for i in range(6):
+    ...     census.add(line_keys(f"Story {i} text.\\nFollow us on Kestrel"), "kestrel.example")
+    >>> line_key("Follow us on Kestrel") in census.frequent(CleanConfig())
+    True
+    >>> line_key("Story 1 text.") in census.frequent(CleanConfig())  # digits fold: 6 articles
+    True
+    """
+
+    def __init__(self, cap: int = DEFAULT_CAP) -> None:
+        """Create an empty census.
+
+        Args:
+            cap: Entries kept before keys seen in one article are pruned.
+        """
+        self.cap = cap
+        self.counts: dict[tuple[str, int], int] = {}
+        self.sites: dict[str, int] = {}
+
+    def add(self, keys: list[int], site: str) -> None:
+        """Count one article.
+
+        Args:
+            keys: The article's :func:`line_keys` (distinct).
+            site: Its :func:`site_of`.
+        """
+        self.sites[site] = self.sites.get(site, 0) + 1
+        counts = self.counts
+        for key in keys:
+            slot = (site, key)
+            counts[slot] = counts.get(slot, 0) + 1
+        if len(counts) > self.cap:
+            self._prune()
+
+    def _prune(self) -> None:
+        self.counts = {slot: n for slot, n in self.counts.items() if n > 1}
+
+    def merge(self, other: LineCensus) -> None:
+        """Add another census's counts to this one (workers, or an earlier run).
+
+        Args:
+            other: The census to add.
+        """
+        for site, n in other.sites.items():
+            self.sites[site] = self.sites.get(site, 0) + n
+        counts = self.counts
+        for slot, n in other.counts.items():
+            counts[slot] = counts.get(slot, 0) + n
+        if len(counts) > self.cap:
+            self._prune()
+
+    def frequent(self, config: CleanConfig) -> frozenset[int]:
+        """Keys that are boilerplate for at least one site.
+
+        Args:
+            config: ``boilerplate_min_articles`` and ``boilerplate_min_share`` apply.
+
+        Returns:
+            The keys.
+        """
+        out: set[int] = set()
+        floor = config.boilerplate_min_articles
+        share = config.boilerplate_min_share
+        for (site, key), n in self.counts.items():
+            if n >= floor and n >= share * self.sites.get(site, 0):
+                out.add(key)
+        return frozenset(out)
+
+    def to_rows(self) -> list[dict[str, int | str | None]]:
+        """The census as rows: ``key`` (int64, two's complement), ``site``, ``articles``.
+
+        Rows with ``key`` ``None`` hold the site totals (articles seen per site).
+
+        Returns:
+            The rows, sorted for deterministic output.
+        """
+        rows: list[dict[str, int | str | None]] = [
+            {"key": None, "site": site, "articles": n} for site, n in sorted(self.sites.items())
+        ]
+        rows.extend(
+            {"key": _signed(key), "site": site, "articles": n}
+            for (site, key), n in sorted(self.counts.items())
+        )
+        return rows
+
+    @classmethod
+    def from_rows(
+        cls, rows: list[dict[str, int | str | None]], cap: int = DEFAULT_CAP
+    ) -> LineCensus:
+        """Rebuild a census from :meth:`to_rows` output.
+
+        Args:
+            rows: Rows as written by :meth:`to_rows`.
+            cap: See :class:`LineCensus`.
+
+        Returns:
+            The census.
+
+        >>> c = LineCensus(); c.add([2**64 - 1], "s")
+        >>> LineCensus.from_rows(c.to_rows()).counts == c.counts
+        True
+        """
+        census = cls(cap)
+        for row in rows:
+            site = str(row["site"] or "")
+            articles = int(row["articles"] or 0)
+            key = row["key"]
+            if key is None:
+                census.sites[site] = census.sites.get(site, 0) + articles
+            else:
+                slot = (site, _unsigned(int(key)))
+                census.counts[slot] = census.counts.get(slot, 0) + articles
+        return census

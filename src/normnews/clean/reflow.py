@@ -1,0 +1,186 @@
+# ruff: noqa: RUF001  (typographic and non-Latin characters are the subject)
+"""Line structure: join hard-wrapped lines into paragraphs, keep real line breaks.
+
+Output format (the contract every later step relies on): one paragraph per chunk, chunks
+separated by exactly one blank line (``"\\n\\n"``), no line breaks inside a chunk, single spaces
+inside a chunk, no leading or trailing whitespace. A line that is not part of wrapped prose
+(a heading, a list item, a dateline, a table row, a caption) becomes its own chunk; so does
+every line of text that is not hard-wrapped at all. This is the documented normalisation:
+whitespace runs collapse to one space, and single line breaks become blank-line breaks.
+
+If a text's paragraphs start with an indented line and continue with unindented ones
+(Reuters-21578 style: both transitions occur), a line break before an unindented line is a
+wrap and is joined; an indented line or a list item starts a new paragraph. Otherwise a text
+is treated as hard-wrapped when many of its lines end near one width ``W`` between 40 and 100
+columns (Reuters-21578 wraps at about 70), and then a line break is a wrap when
+the first word of the next line would not have fitted on the line (a wrapper would have put
+it there otherwise), and the next line is neither indented deeper nor a list item.
+
+In any text, a line starting in lower case continues a line of at least four words that has
+no end punctuation (a sentence broken by ``<br>`` or a dateline cut from a wrapped line).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from normnews.model import Edit
+
+STEP = "reflow"
+MIN_WIDTH = 40
+MAX_WIDTH = 100
+FULL_SLACK = 20
+"""A line is "full" when it ends within this many columns of the wrap width."""
+MIN_FULL_SHARE = 0.3
+"""Share of lines (other than the last of each block) that must be full for a wrapped text."""
+
+WHITESPACE_RE = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f]+")
+LIST_MARKER_RE = re.compile(r"\s*(?:[-*•·–—>]|\d{1,3}[.)]|\([a-zA-Z0-9]{1,3}\))\s")
+SENTENCE_END = frozenset(".!?:;\"'”’»)")
+CONTINUE_MIN_WORDS = 4
+"""Outside wrapped text, a lower-case line continues the previous one only if that has this
+many words (``Ingredients`` followed by ``flour`` is a list, not a sentence)."""
+HYPHEN_JOIN_RE = re.compile(r"[^\W\d_]-$")
+
+
+def collapse(line: str) -> str:
+    """One line with whitespace runs collapsed to one space and the ends stripped.
+
+    Args:
+        line: One line of text.
+
+    Returns:
+        The collapsed line.
+
+    >>> collapse("  a \\t b\\u00a0 c ")
+    'a b c'
+    """
+    return WHITESPACE_RE.sub(" ", line).strip()
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t\u3000"))
+
+
+def _wrap_width(lines: list[str]) -> int:
+    """The wrap width of a hard-wrapped text, or 0 when the text is not hard-wrapped."""
+    lengths = [len(line) for line in lines if line.strip()]
+    if len(lengths) < 3:
+        return 0
+    long_lines = sum(1 for n in lengths if n > MAX_WIDTH)
+    if long_lines * 10 > len(lengths):
+        return 0
+    width = max((n for n in lengths if n <= MAX_WIDTH), default=0)
+    if width < MIN_WIDTH:
+        return 0
+    # Count full lines among lines that have a successor in the same block.
+    candidates = 0
+    full = 0
+    for line, nxt in itertools.pairwise(lines):
+        if line.strip() and nxt.strip():
+            candidates += 1
+            full += len(line) >= width - FULL_SLACK
+    if full < 2 or full < MIN_FULL_SHARE * candidates:
+        return 0
+    return width
+
+
+def _indent_style(lines: list[str]) -> bool:
+    """Paragraphs start indented and continue unindented (Reuters): both transitions occur."""
+    starts = continuations = False
+    for prev, line in itertools.pairwise(lines):
+        if not (prev.strip() and line.strip()):
+            continue
+        starts = starts or (_indent(prev) == 0 and _indent(line) >= 1)
+        continuations = continuations or (_indent(prev) >= 1 and _indent(line) == 0)
+        if starts and continuations:
+            return True
+    return False
+
+
+def _continues(prev: str, line: str) -> bool:
+    """A lower-case line after a line of words without end punctuation continues it."""
+    first = line.lstrip()[:1]
+    return (
+        first.islower()
+        and prev.rstrip()[-1:] not in SENTENCE_END
+        and len(prev.split()) >= CONTINUE_MIN_WORDS
+        and not LIST_MARKER_RE.match(line)
+    )
+
+
+def _joins(prev: str, line: str, width: int, indented: bool) -> bool:
+    if LIST_MARKER_RE.match(line):
+        return False
+    if indented:
+        # In indented style every paragraph (and the " Reuter" sign-off) starts indented;
+        # an unindented line continues the one before.
+        return _indent(line) == 0
+    if _indent(line) > _indent(prev) and _indent(line) >= 2:
+        return False
+    first_word = line.split(maxsplit=1)[0]
+    return len(prev) + 1 + len(first_word) > width or _continues(prev, line)
+
+
+def reflow(text: str) -> tuple[str, list[Edit]]:
+    """Join hard-wrapped lines; give every paragraph and structural line its own chunk.
+
+    Args:
+        text: Repaired text with ``\\n`` line breaks.
+
+    Returns:
+        The text in the output format (chunks separated by ``"\\n\\n"``) and an :class:`Edit`
+        when wrapped lines were joined.
+
+    >>> wrapped = ("    The company said on Monday that it expects first-quarter profit\\n"
+    ...            "to rise, helped by strong demand for its products.\\n"
+    ...            "    It gave no figures.\\n Reuter")
+    >>> print(reflow(wrapped)[0])
+    The company said on Monday that it expects first-quarter profit to rise, helped by strong demand for its products.
+    <BLANKLINE>
+    It gave no figures.
+    <BLANKLINE>
+    Reuter
+    """  # noqa: E501
+    lines = [line.rstrip() for line in text.split("\n")]
+    width = _wrap_width(lines)
+    indented = _indent_style(lines)
+    chunks: list[str] = []
+    joined = 0
+    current: list[str] = []
+    prev = ""
+    for line in lines:
+        if not line.strip():
+            if current:
+                chunks.append(" ".join(current))
+                current = []
+            prev = ""
+            continue
+        piece = collapse(line)
+        if current and (
+            _joins(prev, line, width, indented) if width or indented else _continues(prev, line)
+        ):
+            joined += 1
+            if HYPHEN_JOIN_RE.search(current[-1]) and piece[:1].islower():
+                current[-1] += piece  # "well-" + "known": the hyphen is the word's own
+            else:
+                current.append(piece)
+        else:
+            if current:
+                chunks.append(" ".join(current))
+            current = [piece]
+        prev = line
+    if current:
+        chunks.append(" ".join(current))
+    out = "\n\n".join(chunk for chunk in chunks if chunk)
+    edits = []
+    if joined:
+        edits.append(
+            Edit(
+                STEP,
+                f"joined {joined} hard-wrapped line(s) into {len(chunks)} paragraph(s) "
+                f"(wrap width {width})",
+            )
+        )
+    return out, edits

@@ -1,0 +1,228 @@
+# ruff: noqa: RUF002  (typographic and non-Latin characters are the subject)
+"""Repair text encoding damage: ftfy with a pinned config, plus the entity debris it leaves.
+
+This is the only module that imports ftfy. What it does, in order:
+
+1. Normalise line breaks: ``\\r\\n``, ``\\r``, U+2028 and U+2029 become ``\\n`` (U+0085 is left
+   to ftfy, because in cp1252 mojibake it is an ellipsis, not a line break).
+2. Run ftfy line by line (as :func:`ftfy.fix_text` does, so one line of mojibake is fixed on its
+   own terms), with the pinned :data:`TextFixerConfig` built by :func:`ftfy_config`. A line that
+   is pure ASCII without ``&`` and without control characters cannot contain anything ftfy fixes
+   and skips it (the fast path; a property test shows it changes nothing).
+3. Repair HTML entity debris ftfy leaves: entities that lost their ``&`` (``#39;``, ``quot;``,
+   ``#36;``) and inline tag debris (``<b>``, ``</a>``) that unescaping ``&lt;b&gt;`` produces.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Literal
+
+import ftfy
+
+from normnews.config import RepairConfig
+from normnews.model import Edit
+
+STEP = "repair"
+DETAIL_CHARS = 120
+"""Edit details quote at most this many characters of the changed text."""
+
+LINE_BREAKS_RE = re.compile(r"\r\n?|[\u2028\u2029]")
+NEEDS_FTFY_RE = re.compile(r"[^\t\n\x20-\x7e]|&")
+"""Anything ftfy could change: non-ASCII, control characters or an entity start."""
+
+BARE_NUMERIC_RE = re.compile(r"(?<![&#])#(\d{2,5}|x[0-9a-fA-F]{2,4});")
+"""``#39;``: a numeric entity whose ``&`` was stripped (``Sony#39;s``, AG News). The ``;`` is
+required, so ``room #39`` stays."""
+BARE_NAMED_RE = re.compile(
+    r"(?<!&)(?:quot|apos|nbsp|mdash|ndash|lsquo|rsquo|ldquo|rdquo|hellip);"
+    r"|(?<![&\w])(?:amp|lt|gt);"
+)
+"""``quot;``: a named entity whose ``&`` was stripped. ``amp;``/``lt;``/``gt;`` need a non-letter
+before them (``lamp;``, ``salt;`` are words); the others never end an English word."""
+
+TAG_DEBRIS_RE = re.compile(
+    r"</?(?:b|i|u|em|strong|p|br|a|span|font|div|sup|sub|small|big)"
+    r"(?:\s+[a-zA-Z-]+=(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s<>]+))*\s*/?>"
+)
+"""Inline HTML tags left in text (``<b>``, ``</a>``, ``<a href="...">``): markup, not prose.
+Lower case only: ``<U>`` and ``<I>`` in Reuters copy are ticker symbols."""
+
+
+TAG_ENTITY_DEBRIS_RE = re.compile(
+    r"&lt;/?(?:b|i|u|em|strong|p|br|a|span|font|div|sup|sub|small|big)\b[^&<>]{0,200}?&gt;"
+)
+"""Escaped inline tags left when a line also holds a literal ``<`` (ftfy then keeps entities)."""
+
+
+_NORMAL_FORMS: dict[str, Literal["NFC", "NFD", "NFKC", "NFKD"]] = {
+    "NFC": "NFC",
+    "NFD": "NFD",
+    "NFKC": "NFKC",
+    "NFKD": "NFKD",
+}
+
+
+def ftfy_config(config: RepairConfig) -> ftfy.TextFixerConfig:
+    """The pinned ftfy configuration, every option set on purpose.
+
+    - ``unescape_html="auto"``: decode ``&amp;`` and friends unless the line holds a literal
+      ``<`` (then it is markup and entities are meant literally).
+    - ``remove_terminal_escapes``, ``fix_encoding``, ``restore_byte_a0``,
+      ``replace_lossy_sequences``, ``decode_inconsistent_utf8``, ``fix_c1_controls``: ``True``;
+      mojibake is the main damage in scraped news.
+    - ``fix_latin_ligatures=True``: ``ﬁ`` in news text comes from PDF extraction, not from
+      the author.
+    - ``fix_character_width`` and ``uncurl_quotes``: from :class:`RepairConfig` (default
+      ``False``: keep quotes and full-width punctuation as published).
+    - ``fix_line_breaks``, ``fix_surrogates``, ``remove_control_chars``: ``True``.
+    - ``normalization``: from :class:`RepairConfig` (default ``NFC``).
+    - ``explain=True``: the steps go into the :class:`Edit` detail.
+
+    Args:
+        config: The repair settings.
+
+    Returns:
+        The ftfy configuration.
+
+    >>> ftfy_config(RepairConfig()).uncurl_quotes
+    False
+    """
+    return ftfy.TextFixerConfig(
+        unescape_html="auto",
+        remove_terminal_escapes=True,
+        fix_encoding=True,
+        restore_byte_a0=True,
+        replace_lossy_sequences=True,
+        decode_inconsistent_utf8=True,
+        fix_c1_controls=True,
+        fix_latin_ligatures=True,
+        fix_character_width=config.fix_character_width,
+        uncurl_quotes=config.uncurl_quotes,
+        fix_line_breaks=True,
+        fix_surrogates=True,
+        remove_control_chars=True,
+        normalization=_NORMAL_FORMS.get(config.normalization),
+        max_decode_length=1_000_000,
+        explain=True,
+    )
+
+
+def shorten(text: str, limit: int = DETAIL_CHARS) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis.
+
+    Args:
+        text: Any text.
+        limit: Maximum length of the result.
+
+    Returns:
+        The shortened text.
+
+    >>> shorten("a\\nb " * 3, 8)
+    'a b a b…'
+    """
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _entity(match: re.Match[str]) -> str:
+    return html.unescape("&" + match.group(0))
+
+
+def fix_entity_debris(text: str) -> str:
+    """Repair entities that lost their ``&`` and drop inline tag debris.
+
+    Args:
+        text: Text after ftfy.
+
+    Returns:
+        The repaired text.
+
+    >>> fix_entity_debris("Sony#39;s quot;PSPquot; costs #36;199 in room #39")
+    'Sony\\'s "PSP" costs $199 in room #39'
+    >>> fix_entity_debris("<b>Update:</b> talks resume")
+    'Update: talks resume'
+    """
+    if ";" in text:
+        text = TAG_ENTITY_DEBRIS_RE.sub("", text)
+        text = BARE_NUMERIC_RE.sub(_entity, text)
+        text = BARE_NAMED_RE.sub(_entity, text)
+    if "<" in text:
+        text = TAG_DEBRIS_RE.sub("", text)
+    return text
+
+
+def _ftfy_lines(text: str, fixer: ftfy.TextFixerConfig, fast: bool) -> tuple[str, list[Edit]]:
+    edits: list[Edit] = []
+    out: list[str] = []
+    auto_config = fixer
+    for line in text.split("\n"):
+        if fast and not NEEDS_FTFY_RE.search(line):
+            out.append(line)
+            continue
+        if auto_config.unescape_html == "auto" and "<" in line:
+            # Same rule as ftfy.fix_text: once markup is seen, entities are literal.
+            auto_config = auto_config._replace(unescape_html=False)
+        fixed, steps = ftfy.fix_and_explain(line, auto_config)
+        if fixed != line:
+            plan = ", ".join(f"{action} {param}" for action, param in steps or [])
+            edits.append(
+                Edit(STEP, f'ftfy ({plan}) changed "{shorten(line)}" to "{shorten(fixed)}"')
+            )
+        out.append(fixed)
+    return "\n".join(out), edits
+
+
+def _repair(text: str, config: RepairConfig, fast: bool) -> tuple[str, list[Edit]]:
+    edits: list[Edit] = []
+    text = LINE_BREAKS_RE.sub("\n", text)
+    fixer = ftfy_config(config)
+    # ftfy's own loop runs each line to a fixed point; entity debris can expose new work
+    # (``&amp;#39;`` -> ``#39;``), so alternate until nothing changes (bounded).
+    for _ in range(3):
+        fixed, ftfy_edits = _ftfy_lines(text, fixer, fast)
+        edits.extend(ftfy_edits)
+        if config.fix_entity_debris:
+            debris_fixed = fix_entity_debris(fixed)
+            if debris_fixed != fixed:
+                edits.append(
+                    Edit(
+                        STEP,
+                        f'entity debris: "{shorten(_first_diff(fixed, debris_fixed))}" '
+                        "repaired (entity without & or inline tag)",
+                    )
+                )
+            fixed = debris_fixed
+        if fixed == text:
+            break
+        text = fixed
+    return text, edits
+
+
+def _first_diff(before: str, after: str) -> str:
+    """The first line of ``before`` that differs in ``after`` (for the edit detail)."""
+    for old, new in zip(before.split("\n"), after.split("\n"), strict=False):
+        if old != new:
+            return old
+    return before
+
+
+def repair(text: str, config: RepairConfig) -> tuple[str, list[Edit]]:
+    """Repair mojibake, entities, control characters and line breaks.
+
+    Args:
+        text: Decoded article text (title or body).
+        config: The repair settings; ``enabled=False`` returns the text unchanged.
+
+    Returns:
+        The repaired text and one :class:`Edit` per changed line (with ftfy's steps).
+
+    >>> repair("The sheriffâ€™s office said", RepairConfig())[0]
+    'The sheriff’s office said'
+    >>> repair("Bush#39;s plan\\r\\nwins", RepairConfig())[0]
+    "Bush's plan\\nwins"
+    """
+    if not config.enabled:
+        return text, []
+    return _repair(text, config, fast=True)

@@ -1,0 +1,219 @@
+# ruff: noqa: RUF001, RUF002  (typographic and non-Latin characters are the subject)
+"""Duplicated titles: remove repeats of the title that stand as their own paragraph.
+
+Scraped pages repeat the headline (page title, ``<h1>``, social card), often with junk: a
+comment counter (``Title 0``, ``Title 12 Comments``), a site name (``Title | Site``,
+``Title - Site``, ``SITE | Title``), another case, other quotes, or mojibake. A paragraph is a
+repeat when, after dropping such junk, its *title key* equals the title's key. The key
+case-folds, drops accents (Greek capitals carry none) and keeps only letters and digits, so
+quote style and punctuation do not matter;
+a second, ASCII-only key absorbs mojibake (``Kosovoâ€™s`` and ``Kosovo’s`` agree) for Latin
+titles. Only whole paragraphs are compared: a first sentence that merely starts like the title
+is never touched.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from normnews.model import Edit
+
+STEP = "title"
+
+SEPARATOR_RE = re.compile(r"\s+[|–—:»·•-]{1,2}\s+|\s*\|\s*|\s+::\s+")
+"""Separators between a headline and a site name."""
+COUNTER_RE = re.compile(
+    r"\s*(?:(?<![\w,.])[(\[]?\d{1,5}[)\]]?\s*(?:comments?|responses?|replies|reactions?)?"
+    r"|(?:comments?|responses?)\s*[(\[]?\d{1,5}[)\]]?)\s*$",
+    re.IGNORECASE,
+)
+"""A trailing comment counter: ``0``, ``(3)``, ``12 Comments``, ``Comments (4)``."""
+SITE_WORDS_MAX = 5
+"""A segment beside the headline is a site name only when it is this short."""
+SITE_LIKE_RE = re.compile(
+    r"\.(?:com|org|net|co|uk|de|fr|ru|in|au|ca|info|news|io|ie|es|it|nl|jp|cn|gr|ae)\b|"
+    r"\b(?:news|times|post|journal|herald|tribune|guardian|telegraph|gazette|observer|"
+    r"chronicle|express|mail|independent|mirror|standard|review|wire|online|daily|today|"
+    r"magazine|tv|radio|network|press|insider|reuters|ap|afp|bbc|cnn|wsj|npr|abc|cbs|nbc|"
+    r"bloomberg|fox|sky|dpa|xinhua|tass|efe|ansa|upi|blog|weekly|monitor|star|sun|"
+    r"week|globe|financial|economist|forbes|politico|axios|vox|wired|verge|engadget|"
+    r"techcrunch|yahoo|msn|aol|huffpost|buzzfeed|al jazeera|euronews|dw|rfi|france ?24)\b",
+    re.IGNORECASE,
+)
+"""Beside a `` - `` a segment is a site only when it names one (a domain or a publication word):
+``Tax cuts are a con - Blair`` is BBC style for a quote and keeps its speaker."""
+MIN_KEY = 4
+
+
+def title_key(text: str) -> str:
+    """The comparison key: case-folded letters and digits only.
+
+    Args:
+        text: A title or a paragraph.
+
+    Returns:
+        The key.
+
+    >>> title_key("“Don’t Panic,” says PM") == title_key('"DON\\'T PANIC" SAYS PM')
+    True
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum())
+
+
+def _ascii_key(key: str) -> str:
+    return "".join(ch for ch in key if ch.isascii())
+
+
+def _is_site(segment: str) -> bool:
+    words = segment.split()
+    return 0 < len(words) <= SITE_WORDS_MAX and bool(SITE_LIKE_RE.search(segment.strip()))
+
+
+def clean_title(title: str) -> tuple[str, list[Edit]]:
+    """Strip a site name (``| Site``, ``- Site``, ``SITE |``) from the title itself.
+
+    A ``|`` segment of up to five words is a site name; a `` - `` segment must also look like
+    one (a domain or a publication word), because ``Talks fail - again`` and
+    ``Tax cuts are a con - Blair`` are headlines. A
+    trailing number is not stripped here: ``iPhone 11`` is a title (see :func:`strip_titles`
+    for the evidence-based counter rule).
+
+    Args:
+        title: The repaired title, whitespace collapsed.
+
+    Returns:
+        The cleaned title and an edit per stripped part.
+
+    >>> clean_title("Ad sales boost Time Warner profit | BBC News")[0]
+    'Ad sales boost Time Warner profit'
+    >>> clean_title("WORLD NEWS | Floods hit Valencia - Reuters")[0]
+    'Floods hit Valencia'
+    >>> clean_title("Talks fail - again")[0]
+    'Talks fail - again'
+    """
+    edits: list[Edit] = []
+    changed = True
+    while changed:
+        changed = False
+        parts = SEPARATOR_RE.split(title)
+        seps = SEPARATOR_RE.findall(title)
+        if len(parts) < 2:
+            break
+        # Suffix first (the common case), then prefix; the longest part must remain.
+        longest = max(len(p) for p in parts)
+        if len(parts[-1]) < longest and _site_segment(parts[-1], seps[-1]):
+            cut = title[: len(title) - len(parts[-1]) - len(seps[-1])].rstrip()
+            edits.append(
+                Edit(STEP, f'removed site suffix "{seps[-1].strip()} {parts[-1]}" from the title')
+            )
+            title, changed = cut, True
+        elif len(parts[0]) < longest and _site_segment(parts[0], seps[0]):
+            edits.append(
+                Edit(STEP, f'removed site prefix "{parts[0]} {seps[0].strip()}" from the title')
+            )
+            title, changed = title[len(parts[0]) + len(seps[0]) :].lstrip(), True
+    return title, edits
+
+
+def _site_segment(segment: str, sep: str) -> bool:
+    if "|" in sep:
+        return 0 < len(segment.split()) <= SITE_WORDS_MAX
+    return _is_site(segment)
+
+
+def _matches(paragraph: str, key: str, akey: str) -> str | None:
+    """Why ``paragraph`` is a repeat of the title with key ``key``, or None."""
+    pkey = title_key(paragraph)
+    if pkey == key:
+        return "exact repeat"
+    if akey and _ascii_key(pkey) == akey:
+        return "repeat with mojibake or accent differences"
+    stripped = COUNTER_RE.sub("", paragraph)
+    if stripped != paragraph and _same(title_key(stripped), key, akey):
+        return "repeat with a comment counter"
+    parts = [p for p in SEPARATOR_RE.split(paragraph) if p.strip()]
+    if len(parts) > 1:
+        for i, part in enumerate(parts):
+            if _same(title_key(COUNTER_RE.sub("", part)), key, akey):
+                rest = parts[:i] + parts[i + 1 :]
+                if all(len(r.split()) <= SITE_WORDS_MAX for r in rest):
+                    return "repeat with a site name"
+    return None
+
+
+def _same(pkey: str, key: str, akey: str) -> bool:
+    return pkey == key or (bool(akey) and _ascii_key(pkey) == akey)
+
+
+def strip_titles(title: str, text: str) -> tuple[str, list[Edit]]:
+    """Remove paragraphs of ``text`` that repeat ``title`` (with or without scraped junk).
+
+    Args:
+        title: The article title (already cleaned with :func:`clean_title`).
+        text: Reflowed text (paragraphs separated by ``"\\n\\n"``).
+
+    Returns:
+        The text without title repeats and one edit per removed paragraph.
+
+    >>> body = "Floods hit Valencia 0\\n\\nFLOODS HIT VALENCIA | El Diario\\n\\nFloods hit Valencia on Monday."
+    >>> strip_titles("Floods hit Valencia", body)[0]
+    'Floods hit Valencia on Monday.'
+    """  # noqa: E501
+    key = title_key(title)
+    if len(key) < MIN_KEY or not text:
+        return text, []
+    akey = _ascii_key(key)
+    if len(akey) < max(MIN_KEY, 0.8 * len(key)):
+        akey = ""  # not a Latin title: the full key is the only one that means anything
+    limit = len(title) * 2 + 60
+    edits: list[Edit] = []
+    kept: list[str] = []
+    for paragraph in text.split("\n\n"):
+        reason = _matches(paragraph, key, akey) if len(paragraph) <= limit else None
+        if reason:
+            edits.append(Edit(STEP, f'removed "{_short(paragraph)}" ({reason})'))
+        else:
+            kept.append(paragraph)
+    if not edits:
+        return text, []
+    return "\n\n".join(kept), edits
+
+
+def strip_title_counter(title: str, original_text: str) -> tuple[str, list[Edit]]:
+    """Strip a trailing comment counter from the title when the body proves it is junk.
+
+    ``Floods hit Valencia 0`` loses its ``0`` only if the body also holds the title without it
+    as its own paragraph, since ``iPhone 11`` is a title.
+    A counter spelled out (``12 Comments``) needs no evidence.
+
+    Args:
+        title: The cleaned title.
+        original_text: The reflowed body, before titles were stripped.
+
+    Returns:
+        The title and an edit if a counter was stripped.
+
+    >>> strip_title_counter("Floods hit Valencia 0", "Floods hit Valencia\\n\\nText.")[0]
+    'Floods hit Valencia'
+    >>> strip_title_counter("Apple unveils iPhone 11", "Apple said on Tuesday.")[0]
+    'Apple unveils iPhone 11'
+    """
+    match = COUNTER_RE.search(title)
+    if not match or match.start() == 0:
+        return title, []
+    bare = title[: match.start()].rstrip()
+    spelled = any(ch.isalpha() for ch in match.group(0))
+    if not spelled:
+        bare_key = title_key(bare)
+        evidence = any(
+            title_key(p) == bare_key for p in original_text.split("\n\n")[:50] if len(p) < 400
+        )
+        if not evidence:
+            return title, []
+    return bare, [Edit(STEP, f'removed comment counter "{match.group(0).strip()}" from the title')]
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,196 @@
+# ruff: noqa: RUF001, RUF002  (typographic and non-Latin characters are the subject)
+"""Truncated sentences: drop the incomplete tail of a paragraph the scraper cut.
+
+A paragraph of prose ends with terminal punctuation: ``. ! ? …`` (``。！？`` in Chinese and
+Japanese, ``؟`` in Arabic, ``;`` as the Greek question mark), optionally followed by closing
+quotes or brackets (``."``, ``.'``, ``.```, ``.”``, ``。」``, ``.)``). One that does not, and
+that already holds complete sentences, was cut: everything after its last sentence end goes,
+and the complete sentences before it stay.
+
+Not truncations, and left alone:
+
+- paragraphs with no sentence end at all that do not look cut: headings, list items, bylines,
+  datelines, captions (``Protesters outside parliament on Tuesday``); a paragraph without any
+  sentence end is removed only when it is long prose ending on a comma, a hyphen or a function
+  word (``... nuclear ambitions, after``);
+- a paragraph ending with a closing quote or bracket, a colon or a dash (it introduces a
+  list), a list item (``- 8 pct bonds due 1990,``), and a paragraph followed by a list item
+  or table data (``... as follows,``);
+- a tail after the last sentence that is a sign-off (at most two capitalised words, no
+  digit, no function word: ``... said. Reuter``) or table data (mostly digits, ``--``, ``...``).
+
+Abbreviations (``Mr.``, ``U.S.``, ``Jan.``, single initials) do not end sentences.
+"""
+
+from __future__ import annotations
+
+import re
+
+from normnews.model import Edit
+
+STEP = "truncation"
+MIN_CUT_WORDS = 8
+"""A paragraph with no sentence end must have this many words before it can count as cut."""
+
+CLOSERS = "\"'”’»)]}`」』）】›"
+END_CHARS = ".!?…;。！？؟।"
+TERMINAL_RE = re.compile(
+    rf"[{re.escape(END_CHARS)}][{re.escape(CLOSERS)}]*$|[{re.escape(CLOSERS)}:]$|\s[-–—]{{1,2}}$"
+)
+"""A complete ending: sentence punctuation (plus closers), a closer, a colon or a dash that
+introduces what follows (``... in mln bpd --``)."""
+LIST_ITEM_RE = re.compile(r"(?:[-*•·–—>]|\d{1,3}[.)]|\([a-zA-Z0-9]{1,3}\))\s")
+SENTENCE_END_RE = re.compile(
+    rf"(?:[.!?…;؟।][{re.escape(CLOSERS)}]*(?=\s)|[。！？][{re.escape(CLOSERS)}]*)"
+)
+ABBREVIATION_RE = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Rev|Hon|Inc|Co|"
+    r"Corp|Ltd|Bros|No|Nos|vs|etc|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|"
+    r"e\.g|i\.e|cf|al|Fig|Vol|pp|ca)|\b[A-Z]|(?:[A-Za-z]\.){2,}[A-Za-z]?)\.$"
+)
+"""Text that ends in an abbreviation's period (checked on the text before a candidate end)."""
+ABBREVIATION_WINDOW = 12
+_ENGLISH_FUNCTION_WORDS = (
+    "a an the and or but nor of to in on at by for with from into onto about after before "
+    "as than that which who whom whose when where while because if although though since "
+    "until unless over under between among against during without within through toward "
+    "towards upon via is are was were be been being has have had will would shall should "
+    "can could may might must do does did not its their his her our your my this these those "
+    "also said says very more most such both either neither per including"
+)
+_OTHER_FUNCTION_WORDS = (  # the commonest prepositions and conjunctions of other languages
+    "и в во на с со по к о об от до за из для что чтобы около как не а но или при "
+    "και κατά σε στο στη στην στον του της των με για από ότι να θα το τα η ο οι "
+    "في من إلى على عن مع أن أو ثم و "
+    "und oder der die das den dem des ein eine mit von zu für auf bei nach über "
+    "et ou le la les du de un une avec pour sur dans par que qui "
+    "y o el los las del con para por en una"
+)
+FUNCTION_WORDS = frozenset(_ENGLISH_FUNCTION_WORDS.split()) | frozenset(
+    _OTHER_FUNCTION_WORDS.split()
+)
+"""A cut sentence often ends on one of these; a caption or heading rarely does."""
+CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+CUT_TAIL_RE = re.compile(r"[,\-–—/&+(]$")
+
+
+def _sentence_ends(paragraph: str) -> list[int]:
+    """Offsets just after each sentence end (abbreviations excluded)."""
+    ends = []
+    for match in SENTENCE_END_RE.finditer(paragraph):
+        start = match.start()
+        if match.group(0)[0] == "." and ABBREVIATION_RE.search(
+            paragraph, max(0, start - ABBREVIATION_WINDOW), start + 1
+        ):
+            continue
+        ends.append(match.end())
+    return ends
+
+
+def _looks_cut(fragment: str) -> bool:
+    """A paragraph without any sentence end: cut only if long and ending mid-clause."""
+    words = fragment.split()
+    cjk = len(CJK_RE.findall(fragment))
+    if len(words) + cjk // 2 < MIN_CUT_WORDS:
+        return False
+    if CUT_TAIL_RE.search(fragment):
+        return True
+    last = words[-1].strip("\"'“”‘’«»").lower()
+    return last in FUNCTION_WORDS
+
+
+def _signoff(fragment: str) -> bool:
+    """``Reuter``, ``(AP)``, ``— Staff``: at most two capitalised words, no digit, no function
+    word."""
+    words = fragment.split()
+    return (
+        len(words) <= 2
+        and all(w[:1].isupper() or w[:1] in "(—–-" for w in words)
+        and not CJK_RE.search(fragment)
+        and not any(ch.isdigit() for ch in fragment)
+        and not any(w.lower().strip(",;") in FUNCTION_WORDS for w in words)
+    )
+
+
+def _tabular(fragment: str) -> bool:
+    """Table rows and figures (``Gulf 3.10 -- 3.16``) are data, not a cut sentence."""
+    digits = sum(ch.isdigit() for ch in fragment)
+    return digits >= 0.3 * len(fragment.replace(" ", "")) or ".." in fragment or "--" in fragment
+
+
+def _introduces(following: str | None) -> bool:
+    """The next paragraph is a list item or table data, so this one may end on ``,`` or ``of``."""
+    if following is None:
+        return False
+    return bool(LIST_ITEM_RE.match(following)) or _tabular(following)
+
+
+def trim_paragraph(paragraph: str, following: str | None = None) -> tuple[str, str]:
+    """Split one paragraph into what stays and the cut tail (``""`` when complete).
+
+    Args:
+        paragraph: One paragraph (no line breaks).
+        following: The next paragraph, if any: a paragraph that introduces a list or a table
+            (``... as follows,``) is not cut.
+
+    Returns:
+        ``(kept, removed)``; ``kept`` is ``""`` when the whole paragraph is a cut fragment.
+
+    >>> trim_paragraph("Talks ended. Mr. Kim commented on North Korea's nuclear ambitions, after")
+    ('Talks ended.', "Mr. Kim commented on North Korea's nuclear ambitions, after")
+    >>> trim_paragraph('"We will win," she said. "It is time."')
+    ('"We will win," she said. "It is time."', '')
+    >>> trim_paragraph("Protesters gather outside parliament in Athens on Tuesday")
+    ('Protesters gather outside parliament in Athens on Tuesday', '')
+    """
+    paragraph = paragraph.rstrip()
+    if (
+        not paragraph
+        or TERMINAL_RE.search(paragraph)
+        or LIST_ITEM_RE.match(paragraph)
+        or _introduces(following)
+    ):
+        return paragraph, ""
+    ends = _sentence_ends(paragraph)
+    if not ends:
+        return ("", paragraph) if _looks_cut(paragraph) else (paragraph, "")
+    last = ends[-1]
+    fragment = paragraph[last:].strip()
+    if not fragment or _signoff(fragment) or _tabular(fragment):
+        return paragraph, ""
+    return paragraph[:last].rstrip(), fragment
+
+
+def trim_truncated(text: str) -> tuple[str, list[Edit]]:
+    """Remove the incomplete trailing sentence of every paragraph the scraper cut.
+
+    Args:
+        text: Reflowed text (paragraphs separated by ``"\\n\\n"``; reflow first, since a
+            wrapped line is not a paragraph).
+
+    Returns:
+        The text and one edit per trimmed or removed paragraph.
+
+    >>> trim_truncated("First para. Second sentence cut at\\n\\nLast paragraph.")[0]
+    'First para.\\n\\nLast paragraph.'
+    >>> trim_truncated("北京今天下雨。气温下降了")[0]
+    '北京今天下雨。'
+    """
+    edits: list[Edit] = []
+    out: list[str] = []
+    paragraphs = text.split("\n\n")
+    for i, paragraph in enumerate(paragraphs):
+        following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
+        kept, removed = trim_paragraph(paragraph, following)
+        if removed:
+            why = "incomplete trailing sentence" if kept else "paragraph is one incomplete sentence"
+            edits.append(Edit(STEP, f'removed "{_short(removed)}" ({why})'))
+        if kept:
+            out.append(kept)
+    if not edits:
+        return text, []
+    return "\n\n".join(out), edits
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

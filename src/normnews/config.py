@@ -1,0 +1,397 @@
+"""Frozen, documented configuration for a normnews run.
+
+Every setting has one home here. :func:`load_config` is the single translation point from the
+outside world: defaults, then a TOML file (``normnews.toml`` or ``[tool.normnews]`` in a
+``pyproject.toml``), then the overrides the CLI passes. Nothing else reads files or the
+environment for settings.
+
+A TOML file mirrors the dataclasses: top-level keys are :class:`JobConfig` fields, and the
+tables ``[repair]``, ``[clean]`` and ``[dedup]`` hold the fields of those sections::
+
+    workers = 2
+    max_error_rate = 0.05
+
+    [clean]
+    truncation = false
+
+    [dedup]
+    threshold = 0.8
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from normnews.errors import ConfigError
+
+SURVIVOR_KEYS = ("published", "length", "input_order")
+"""Keys the survivor policy may combine, in any order (see :class:`DedupConfig`)."""
+
+
+@dataclass(frozen=True)
+class RepairConfig:
+    """How text is repaired before cleaning (ftfy plus entity debris).
+
+    Attributes:
+        enabled: Run the repair stage at all. Default ``True``.
+        uncurl_quotes: Turn typographic quotes into ASCII ones. Default ``False``: analysts
+            read the article as published, and the hashing normal form used for dedup
+            ignores quote style anyway.
+        fix_character_width: Fold full-width Latin letters and half-width katakana to their
+            usual width (NFKC-like). Default ``False``: full-width punctuation is ordinary in
+            Chinese and Japanese news and must not be rewritten.
+        normalization: Unicode normal form applied after repair. Default ``"NFC"`` (composes
+            accents without changing compatibility characters such as ``ﬁ`` or ``²``).
+        fix_entity_debris: Repair HTML entities that lost their ``&`` or ``;`` on the way
+            (``#39;``, ``quot;``, ``&amp;#39;``). Default ``True``: they are common in real
+            feeds and ftfy leaves them.
+    """
+
+    enabled: bool = True
+    uncurl_quotes: bool = False
+    fix_character_width: bool = False
+    normalization: str = "NFC"
+    fix_entity_debris: bool = True
+
+    def __post_init__(self) -> None:
+        if self.normalization not in ("NFC", "NFKC", "NFD", "NFKD", "none"):
+            raise ConfigError(
+                f"repair.normalization is {self.normalization!r}; "
+                "use one of NFC, NFKC, NFD, NFKD or none."
+            )
+
+
+@dataclass(frozen=True)
+class CleanConfig:
+    """Which cleaning steps run, and how they are tuned.
+
+    Attributes:
+        reflow: Join hard-wrapped lines into paragraphs. Default ``True``.
+        titles: Remove repeats of the title from the body. Default ``True``.
+        boilerplate: Remove boilerplate lines (phrase rules and corpus frequency).
+            Default ``True``.
+        boilerplate_phrases: Use the built-in phrase rules (comment forms, related posts,
+            share/subscribe prompts, ad markers, cookie/policy lines, script debris). Default
+            ``True``; with ``False`` only corpus frequency and menus remove lines.
+        boilerplate_nav_run: Remove runs of at least this many consecutive very short lines
+            (at most 4 words, no digits, no sentence punctuation): navigation menus in
+            all-visible-text scrapes. Default ``4``: lists in news copy carry numbers or
+            punctuation; ``0`` switches the rule off.
+        boilerplate_min_articles: A short line seen in at least this many distinct articles
+            (of the run plus earlier runs) is boilerplate. Default ``5``: a wire story re-sent
+            a few times must not make its own sentences look like a site template.
+        boilerplate_min_share: ...and in at least this share of the articles of its site.
+            Default ``0.02``.
+        boilerplate_max_words: Lines longer than this are never removed on frequency alone.
+            Default ``16``: site templates are short; paragraphs of prose are not.
+        truncation: Remove the incomplete trailing sentence of paragraphs cut by the scraper.
+            Default ``True``.
+        min_words: An article whose cleaned body has fewer words is rejected as empty.
+            Default ``1``.
+    """
+
+    reflow: bool = True
+    titles: bool = True
+    boilerplate: bool = True
+    boilerplate_min_articles: int = 5
+    boilerplate_min_share: float = 0.02
+    boilerplate_max_words: int = 16
+    boilerplate_phrases: bool = True
+    boilerplate_nav_run: int = 4
+    truncation: bool = True
+    min_words: int = 1
+
+    def __post_init__(self) -> None:
+        if self.boilerplate_min_articles < 2:
+            raise ConfigError(
+                f"clean.boilerplate_min_articles is {self.boilerplate_min_articles}; it must be "
+                "at least 2, or every line of every article would count as repeated."
+            )
+        if not 0.0 <= self.boilerplate_min_share <= 1.0:
+            raise ConfigError(
+                f"clean.boilerplate_min_share is {self.boilerplate_min_share}; use 0.0 to 1.0."
+            )
+        if self.boilerplate_nav_run < 0 or self.boilerplate_nav_run == 1:
+            raise ConfigError(
+                f"clean.boilerplate_nav_run is {self.boilerplate_nav_run}; use 0 (off) or 2+, "
+                "since a single short line is not a menu."
+            )
+        if self.min_words < 0:
+            raise ConfigError(f"clean.min_words is {self.min_words}; it cannot be negative.")
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    """Exact and near-duplicate removal (MinHash LSH, datasketch 2.x).
+
+    Attributes:
+        enabled: Run deduplication at all. Default ``True``.
+        threshold: Jaccard similarity of shingle sets at or above which two articles are
+            near-duplicates. Default ``0.7``: wire re-sends and re-headlined copies sit
+            above 0.8; distinct stories on one topic sit below 0.3.
+        num_perm: MinHash permutations. Default ``128`` (estimate error ~0.04 at J=0.7).
+        bands: LSH bands; ``None`` picks bands×rows from ``threshold`` (see
+            ``normnews.dedup.lsh_params``). Must be set together with ``rows``.
+        rows: LSH rows per band; ``None`` as for ``bands``.
+        shingle_size: Words per shingle for space-separated scripts. Default ``5``.
+        char_shingle_size: Characters per shingle for scripts written without spaces
+            (Chinese, Japanese, Thai). Default ``5``.
+        seed: MinHash seed. Fixed so signatures are comparable across runs. Default ``1``.
+        survivor: Order of keys that choose which copy is kept. Default
+            ``("published", "length", "input_order")``: earliest published, then longest
+            clean text, then first in input order.
+        history: Also deduplicate against articles kept by earlier runs. Default ``True``.
+        bucket_cap: In an LSH bucket, each article is compared with at most this many
+            better-ranked members. Default ``64``: a bucket of 10,000 template pages costs
+            640,000 comparisons instead of 50 million, while real copies, which share almost
+            every band, still meet in their small buckets.
+        template_min_docs: A MinHash value shared by at least this many articles in candidate
+            pairs counts as template text and is discounted when verifying a pair (see
+            ``normnews.dedup.clusters``). Default ``20``: larger than real copy groups (the
+            largest near-copy group in Reuters-21578 has 4 members), small enough to catch
+            a site template.
+    """
+
+    enabled: bool = True
+    threshold: float = 0.7
+    num_perm: int = 128
+    bands: int | None = None
+    rows: int | None = None
+    shingle_size: int = 5
+    char_shingle_size: int = 5
+    seed: int = 1
+    survivor: tuple[str, ...] = SURVIVOR_KEYS
+    history: bool = True
+    bucket_cap: int = 64
+    template_min_docs: int = 20
+
+    def __post_init__(self) -> None:
+        if self.bucket_cap < 1:
+            raise ConfigError(f"dedup.bucket_cap is {self.bucket_cap}; use 1 or more.")
+        if self.template_min_docs < 2:
+            raise ConfigError(
+                f"dedup.template_min_docs is {self.template_min_docs}; use 2 or more (a value "
+                "every article has on its own is not a template)."
+            )
+        if not 0.0 < self.threshold <= 1.0:
+            raise ConfigError(f"dedup.threshold is {self.threshold}; use a value in (0, 1].")
+        if self.num_perm < 16:
+            raise ConfigError(f"dedup.num_perm is {self.num_perm}; use at least 16.")
+        if (self.bands is None) != (self.rows is None):
+            raise ConfigError("dedup.bands and dedup.rows go together: set both or neither.")
+        if self.bands is not None and self.rows is not None:
+            if self.bands < 1 or self.rows < 1 or self.bands * self.rows > self.num_perm:
+                raise ConfigError(
+                    f"dedup.bands×rows is {self.bands}×{self.rows}; both must be positive and "
+                    f"their product at most num_perm ({self.num_perm})."
+                )
+        if self.shingle_size < 1 or self.char_shingle_size < 1:
+            raise ConfigError("dedup.shingle_size and dedup.char_shingle_size must be >= 1.")
+        bad = [k for k in self.survivor if k not in SURVIVOR_KEYS]
+        if bad or len(set(self.survivor)) != len(self.survivor) or not self.survivor:
+            raise ConfigError(
+                f"dedup.survivor is {list(self.survivor)}; use distinct keys from "
+                f"{list(SURVIVOR_KEYS)}."
+            )
+
+
+@dataclass(frozen=True)
+class JobConfig:
+    """One run: where to read, where to write, and how.
+
+    Attributes:
+        input_dir: Directory of input files (walked recursively, sorted, hidden entries
+            skipped).
+        out_dir: Output root (datasets, manifests and state).
+        run_date: The ``run_date=`` partition this run writes. Default: today (UTC).
+        workers: Worker processes for the per-article stages; ``0`` means one per core.
+        batch_size: Records per batch sent to a worker. Default ``256``.
+        reprocess: Process every input file even if the ledger says it was done.
+        max_error_rate: Share of input records that may be rejected before the run fails
+            with exit code 65. Default ``0.5``: scraped data is messy, but a run where most
+            records fail is a broken feed, not a messy one.
+        repair: See :class:`RepairConfig`.
+        clean: See :class:`CleanConfig`.
+        dedup: See :class:`DedupConfig`.
+    """
+
+    input_dir: Path
+    out_dir: Path
+    run_date: date = field(default_factory=lambda: date.today())
+    workers: int = 0
+    batch_size: int = 256
+    reprocess: bool = False
+    max_error_rate: float = 0.5
+    repair: RepairConfig = field(default_factory=RepairConfig)
+    clean: CleanConfig = field(default_factory=CleanConfig)
+    dedup: DedupConfig = field(default_factory=DedupConfig)
+
+    def __post_init__(self) -> None:
+        if self.workers < 0:
+            raise ConfigError(f"workers is {self.workers}; use 0 (all cores) or more.")
+        if self.batch_size < 1:
+            raise ConfigError(f"batch_size is {self.batch_size}; use 1 or more.")
+        if not 0.0 <= self.max_error_rate <= 1.0:
+            raise ConfigError(f"max_error_rate is {self.max_error_rate}; use 0.0 to 1.0.")
+
+    @property
+    def effective_workers(self) -> int:
+        """Worker processes to start: ``workers``, or the usable cores when it is 0."""
+        if self.workers:
+            return self.workers
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # pragma: no cover - not on Linux
+            return max(1, os.cpu_count() or 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The effective config as JSON-ready data (for the manifest)."""
+        raw = dataclasses.asdict(self)
+        raw["input_dir"] = str(self.input_dir)
+        raw["out_dir"] = str(self.out_dir)
+        raw["run_date"] = self.run_date.isoformat()
+        raw["dedup"]["survivor"] = list(self.dedup.survivor)
+        return raw
+
+    def fingerprint(self) -> str:
+        """A hash of everything that changes what the output contains.
+
+        Paths, the run date and the degree of parallelism are left out: moving a directory or
+        running on a bigger machine gives the same articles.
+        """
+        raw = self.to_dict()
+        for key in ("input_dir", "out_dir", "run_date", "workers", "batch_size", "reprocess"):
+            raw.pop(key)
+        blob = json.dumps(raw, sort_keys=True, separators=(",", ":")).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+_SECTIONS: dict[str, type[Any]] = {
+    "repair": RepairConfig,
+    "clean": CleanConfig,
+    "dedup": DedupConfig,
+}
+_TOP_LEVEL = {f.name for f in dataclasses.fields(JobConfig)} - set(_SECTIONS)
+DEFAULT_CONFIG_NAMES = ("normnews.toml",)
+
+
+def config_fields() -> dict[str, list[str]]:
+    """Every option a config file may set, by section (``""`` for the top level).
+
+    >>> "threshold" in config_fields()["dedup"]
+    True
+    """
+    out = {"": sorted(_TOP_LEVEL - {"input_dir", "out_dir"})}
+    for name, cls in _SECTIONS.items():
+        out[name] = [f.name for f in dataclasses.fields(cls)]
+    return out
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist; check the --config path.") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("normnews", {})
+    return data
+
+
+def _section(cls: type[Any], name: str, values: dict[str, Any]) -> Any:
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ConfigError(
+            f"unknown option(s) {unknown} in [{name}]; known options: {sorted(known)}."
+        )
+    if "survivor" in values:
+        values = {**values, "survivor": tuple(values["survivor"])}
+    try:
+        return cls(**values)
+    except TypeError as exc:
+        raise ConfigError(f"bad value in [{name}]: {exc}") from None
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The config file used when ``--config`` is not given: ``normnews.toml`` in ``start``."""
+    for name in DEFAULT_CONFIG_NAMES:
+        candidate = start / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(
+    config_file: Path | None,
+    *,
+    input_dir: Path,
+    out_dir: Path,
+    **overrides: Any,
+) -> JobConfig:
+    """Build the effective :class:`JobConfig`: defaults < config file < overrides.
+
+    Args:
+        config_file: A ``normnews.toml`` (or a ``pyproject.toml`` with ``[tool.normnews]``),
+            or ``None`` for defaults only.
+        input_dir: The input directory.
+        out_dir: The output root.
+        **overrides: Values given on the command line. ``None`` means "not given". Dotted
+            names (``"dedup.threshold"``) address a section.
+
+    Returns:
+        The frozen config.
+
+    Raises:
+        ConfigError: The file is missing or invalid, or an option is unknown or out of range.
+
+    >>> cfg = load_config(None, input_dir=Path("in"), out_dir=Path("out"),
+    ...                   **{"dedup.threshold": 0.8, "workers": None})
+    >>> cfg.dedup.threshold, cfg.workers
+    (0.8, 0)
+    """
+    data: dict[str, Any] = _read_toml(config_file) if config_file else {}
+    sections: dict[str, dict[str, Any]] = {}
+    top: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _SECTIONS:
+            if not isinstance(value, dict):
+                raise ConfigError(f"[{key}] in {config_file} must be a table.")
+            sections[key] = dict(value)
+        elif key in _TOP_LEVEL - {"input_dir", "out_dir"}:
+            top[key] = value
+        else:
+            raise ConfigError(
+                f"unknown option {key!r} in {config_file}; known options: "
+                f"{sorted(_TOP_LEVEL - {'input_dir', 'out_dir'})} and tables "
+                f"{sorted(_SECTIONS)}."
+            )
+    for key, value in overrides.items():
+        if value is None:
+            continue
+        section, _, name = key.rpartition(".")
+        if section:
+            sections.setdefault(section, {})[name] = value
+        else:
+            top[name] = value
+    if isinstance(top.get("run_date"), str):
+        try:
+            top["run_date"] = date.fromisoformat(top["run_date"])
+        except ValueError:
+            raise ConfigError(
+                f"run_date {top['run_date']!r} is not a date; use YYYY-MM-DD."
+            ) from None
+    built = {name: _section(cls, name, sections.get(name, {})) for name, cls in _SECTIONS.items()}
+    try:
+        return JobConfig(input_dir=input_dir, out_dir=out_dir, **top, **built)
+    except TypeError as exc:
+        raise ConfigError(f"bad top-level option: {exc}") from None

@@ -1,0 +1,66 @@
+"""Deduplication: exact keys, MinHash signatures, LSH candidates, verified clustering, history.
+
+The pipeline uses it in three steps:
+
+1. per article, in workers: ``exact_key(text)`` and ``Signer(cfg).signature(text)``;
+2. per run: ``Deduper(cfg, history, spill_dir)``, ``add_batch(...)`` in input order, then
+   ``resolve()`` → ``{run index: Match}`` for every removed article;
+3. after the run: ``Deduper.write_history(staging_state_dir, run_date, removed)`` (or
+   ``write_partition``) so later runs dedup against today's kept articles.
+"""
+
+from normnews.dedup.candidates import (
+    band_keys,
+    bucket_pairs,
+    effective_params,
+    lsh_params,
+    s_curve,
+    s_curve_text,
+)
+from normnews.dedup.clusters import Match, cluster, similarities, template_mask
+from normnews.dedup.deduper import Deduper
+from normnews.dedup.history import (
+    HistoryIndex,
+    HistoryMatches,
+    PartitionWriter,
+    compact,
+    header_for,
+    rebuild_partition_from_texts,
+    remove_history,
+    stats,
+    write_partition,
+)
+from normnews.dedup.shingles import NORMAL_FORM_VERSION, exact_key, normal_form, shingles, tokens
+from normnews.dedup.signatures import DATASKETCH_VERSION, SCHEME, Signer, reference_signature
+
+__all__ = [
+    "DATASKETCH_VERSION",
+    "NORMAL_FORM_VERSION",
+    "SCHEME",
+    "Deduper",
+    "HistoryIndex",
+    "HistoryMatches",
+    "Match",
+    "PartitionWriter",
+    "Signer",
+    "band_keys",
+    "bucket_pairs",
+    "cluster",
+    "compact",
+    "effective_params",
+    "exact_key",
+    "header_for",
+    "lsh_params",
+    "normal_form",
+    "rebuild_partition_from_texts",
+    "reference_signature",
+    "remove_history",
+    "s_curve",
+    "s_curve_text",
+    "shingles",
+    "similarities",
+    "stats",
+    "template_mask",
+    "tokens",
+    "write_partition",
+]

@@ -1,0 +1,382 @@
+"""The run-level deduplicator: exact keys, LSH candidates, verification, survivor clustering.
+
+Per article it holds numpy columns only: exact key (8 bytes), published time (8), length (8),
+id (bytes), ``bands`` uint64 band keys (25 x 8 = 200 bytes by default) and the signature
+(``num_perm`` x 4 = 512 bytes), which goes to a flat file in ``spill_dir`` when one is given, so
+that at 1M articles the resident state is ~250 MB instead of ~800 MB (see
+``benchmarks/results/dedup_memory.md``). Nothing is quadratic: candidates come from sorting band
+keys with a bucket cap, and only the signatures of articles in candidate pairs are read back.
+
+Order of work in :meth:`Deduper.resolve`:
+
+1. rank every article by the survivor policy (``DedupConfig.survivor``, input order last);
+2. exact groups (same exact key): the best-ranked member represents the group;
+3. history: representatives whose exact key is in history are exact copies of the oldest
+   history article with it; the others probe history for LSH candidates;
+4. LSH candidates among the remaining representatives (``candidates.bucket_pairs``);
+5. verification and clustering (``clusters``); history articles rank before every new one;
+6. exact copies follow their representative: to it when it is kept, else to what it copies.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+import numpy.typing as npt
+
+from normnews.config import DedupConfig
+from normnews.dedup.candidates import band_keys, bucket_pairs, effective_params
+from normnews.dedup.clusters import Match, cluster, similarities, template_mask
+from normnews.dedup.history import HistoryIndex, HistoryMatches, PartitionWriter
+
+U32 = npt.NDArray[np.uint32]
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
+_NO_DATE = np.iinfo(np.int64).max
+_VERIFY_CHUNK = 64 * 1024
+_READ_CHUNK = 64 * 1024
+_EPS = 1e-9
+
+
+class Deduper:
+    """Collects a run's articles batch by batch and decides which ones are copies.
+
+    Args:
+        cfg: Dedup settings.
+        history: Articles kept by earlier runs (they always win), or ``None``.
+        spill_dir: A directory for the signature file; ``None`` keeps signatures in memory.
+
+    Example:
+        >>> from normnews.dedup.signatures import Signer
+        >>> from normnews.dedup.shingles import exact_key
+        >>> cfg = DedupConfig()
+        >>> texts = ["The bank held rates at 4.75% on Thursday, citing slower growth.",
+        ...          "THE BANK held rates at 4.75 % on Thursday citing slower growth",
+        ...          "A storm closed schools across the region on Monday morning."]
+        >>> d = Deduper(cfg)
+        >>> d.add_batch(["a", "b", "c"], [exact_key(t) for t in texts],
+        ...             Signer(cfg).signatures(texts), [None, None, None], [len(t) for t in texts])
+        >>> d.resolve()
+        {1: Match(duplicate_of='a', similarity=1.0, method='exact')}
+    """
+
+    def __init__(
+        self, cfg: DedupConfig, history: HistoryIndex | None = None, spill_dir: Path | None = None
+    ) -> None:
+        self.cfg = cfg
+        self.history = history
+        self.bands, self.rows = effective_params(cfg)
+        self._n = 0
+        self._ids: list[npt.NDArray[np.bytes_]] = []
+        self._exact: list[U64] = []
+        self._published: list[I64] = []
+        self._lengths: list[I64] = []
+        self._keys: list[U64] = []
+        self._sigs: list[U32] = []
+        self._spill_path: Path | None = None
+        self._spill: BinaryIO | None = None
+        if spill_dir is not None:
+            spill_dir.mkdir(parents=True, exist_ok=True)
+            self._spill_path = spill_dir / f"signatures-{os.getpid()}-{id(self)}.u32"
+            self._spill = self._spill_path.open("wb")
+
+    def __len__(self) -> int:
+        return self._n
+
+    def add_batch(
+        self,
+        article_ids: list[str],
+        exact_keys: list[int],
+        signatures: U32,
+        published_us: list[int | None],
+        lengths: list[int],
+    ) -> None:
+        """Add the next articles, in input order.
+
+        Args:
+            article_ids: Their ids.
+            exact_keys: ``exact_key(text)`` of each.
+            signatures: ``(n, num_perm)`` uint32 from :class:`~normnews.dedup.Signer`.
+            published_us: Publication time in microseconds since the epoch, or ``None``.
+            lengths: Length of each cleaned text (characters).
+
+        Raises:
+            ValueError: The inputs disagree in length or the signatures in shape or type.
+        """
+        n = len(article_ids)
+        sigs = np.asarray(signatures)
+        if not (len(exact_keys) == len(published_us) == len(lengths) == n):
+            raise ValueError(
+                f"add_batch got {n} ids, {len(exact_keys)} exact keys, "
+                f"{len(published_us)} published values and {len(lengths)} lengths; "
+                "pass one of each per article."
+            )
+        if sigs.dtype != np.uint32 or sigs.shape != (n, self.cfg.num_perm):
+            raise ValueError(
+                f"signatures must be uint32 of shape ({n}, {self.cfg.num_perm}); got "
+                f"{sigs.dtype} {sigs.shape}. Use Signer(cfg) with this run's DedupConfig."
+            )
+        if n == 0:
+            return
+        self._ids.append(np.array([i.encode("utf-8") for i in article_ids], dtype=np.bytes_))
+        self._exact.append(np.array(exact_keys, dtype=np.uint64))
+        self._published.append(
+            np.array([_NO_DATE if p is None else p for p in published_us], dtype=np.int64)
+        )
+        self._lengths.append(np.array(lengths, dtype=np.int64))
+        self._keys.append(band_keys(sigs, self.bands, self.rows))
+        if self._spill is not None:
+            self._spill.write(np.ascontiguousarray(sigs).tobytes())
+        else:
+            self._sigs.append(sigs.copy())
+        self._n += n
+
+    # -- reading back ---------------------------------------------------------------------
+
+    def _signature_store(self) -> U32:
+        if self._spill is not None and self._spill_path is not None:
+            self._spill.flush()
+            if self._n == 0:
+                return np.empty((0, self.cfg.num_perm), dtype=np.uint32)
+            return np.memmap(
+                self._spill_path, dtype=np.uint32, mode="r", shape=(self._n, self.cfg.num_perm)
+            )
+        if not self._sigs:
+            return np.empty((0, self.cfg.num_perm), dtype=np.uint32)
+        if len(self._sigs) > 1:
+            self._sigs = [np.concatenate(self._sigs)]
+        return self._sigs[0]
+
+    def article_id(self, index: int) -> str:
+        """The id of the article added at run position ``index``.
+
+        Args:
+            index: 0-based position in input order.
+
+        Returns:
+            Its ``article_id``.
+        """
+        offsets = np.cumsum([len(c) for c in self._ids])
+        chunk = int(np.searchsorted(offsets, index, side="right"))
+        start = int(offsets[chunk - 1]) if chunk else 0
+        return bytes(self._ids[chunk][index - start]).decode("utf-8")
+
+    def _id_lookup(self, indices: list[int]) -> dict[int, str]:
+        offsets = np.cumsum([len(c) for c in self._ids])
+        out = {}
+        for index in sorted(set(indices)):
+            chunk = int(np.searchsorted(offsets, index, side="right"))
+            start = int(offsets[chunk - 1]) if chunk else 0
+            out[index] = bytes(self._ids[chunk][index - start]).decode("utf-8")
+        return out
+
+    def ranks(self) -> I64:
+        """Survivor rank of every article (0 is kept first), per ``cfg.survivor``.
+
+        Returns:
+            int64 array, a permutation of ``range(len(self))``.
+        """
+        n = self._n
+        columns = {
+            "published": _cat(self._published, np.int64),
+            "length": -_cat(self._lengths, np.int64),
+            "input_order": np.arange(n, dtype=np.int64),
+        }
+        keys = [columns[k] for k in self.cfg.survivor]
+        if "input_order" not in self.cfg.survivor:
+            keys.append(columns["input_order"])
+        order = np.lexsort(tuple(reversed(keys)))
+        rank = np.empty(n, dtype=np.int64)
+        rank[order] = np.arange(n, dtype=np.int64)
+        return rank
+
+    def _take_band_keys(self) -> U64:
+        """All band keys as one ``(n, bands)`` array, freeing the chunks while copying.
+
+        Copying chunk by chunk (instead of ``np.concatenate``) keeps the peak at one copy
+        plus one chunk; ``resolve`` can therefore run only once.
+        """
+        keys = np.empty((self._n, self.bands), dtype=np.uint64)
+        start = 0
+        while self._keys:
+            chunk = self._keys.pop(0)
+            keys[start : start + len(chunk)] = chunk
+            start += len(chunk)
+        return keys
+
+    # -- deciding -------------------------------------------------------------------------
+
+    def resolve(self) -> dict[int, Match]:
+        """Decide which articles are copies. Call once: the band keys are consumed.
+
+        Returns:
+            ``{run index: Match}`` for every removed article; all others are kept.
+        """
+        n = self._n
+        if n == 0:
+            return {}
+        rank = self.ranks()
+        exact = _cat(self._exact, np.uint64)
+        order = np.lexsort((rank, exact))
+        first = np.r_[True, exact[order][1:] != exact[order][:-1]]
+        group_start = np.maximum.accumulate(np.where(first, np.arange(n), 0))
+        rep_of = np.empty(n, dtype=np.int64)
+        rep_of[order] = order[group_start]
+        reps = np.flatnonzero(rep_of == np.arange(n)).astype(np.int64)
+        keys = self._take_band_keys()
+
+        hist_exact: dict[int, str] = {}
+        matches: HistoryMatches | None = None
+        if self.history is not None and self.history.files:
+            matches = self.history.probe(exact[reps], keys[reps], cap=self.cfg.bucket_cap)
+            for pos, hid in zip(matches.exact_run.tolist(), matches.exact_ids, strict=True):
+                hist_exact[int(reps[pos])] = hid
+        active = np.array([r for r in reps.tolist() if r not in hist_exact], dtype=np.int64)
+
+        pair_keys = np.empty(0, dtype=np.int64)
+        for b in range(self.bands):
+            child, parent = bucket_pairs(keys[active, b], rank[active], self.cfg.bucket_cap)
+            if len(child):
+                packed = active[child] * n + active[parent]
+                pair_keys = np.union1d(pair_keys, packed)
+        del keys
+        child_all = pair_keys // n
+        parent_all = pair_keys % n
+
+        h_run = np.empty(0, dtype=np.int64)
+        h_hist = np.empty(0, dtype=np.int64)
+        hist_ids: list[str] = []
+        hist_sigs = np.empty((0, self.cfg.num_perm), dtype=np.uint32)
+        if matches is not None and len(matches.pair_run):
+            run_idx = reps[matches.pair_run]
+            keep = np.isin(run_idx, active)
+            h_run, h_hist = run_idx[keep], matches.pair_hist[keep]
+            hist_ids, hist_sigs = matches.hist_ids, matches.hist_signatures
+
+        removed_near = self._verify_and_cluster(
+            rank, child_all, parent_all, h_run, h_hist, hist_sigs
+        )
+        return self._matches(rep_of, hist_exact, removed_near, hist_ids)
+
+    def _verify_and_cluster(
+        self,
+        rank: I64,
+        child: I64,
+        parent: I64,
+        h_run: I64,
+        h_hist: I64,
+        hist_sigs: U32,
+    ) -> dict[int, tuple[int, float]]:
+        """Verified near-duplicate decisions; history nodes are numbered ``n + j``."""
+        n = self._n
+        involved = np.unique(np.concatenate([child, parent, h_run]))
+        if not len(involved):
+            return {}
+        store = self._signature_store()
+        run_sigs = np.empty((len(involved), self.cfg.num_perm), dtype=np.uint32)
+        for start in range(0, len(involved), _READ_CHUNK):
+            part = involved[start : start + _READ_CHUNK]
+            run_sigs[start : start + len(part)] = store[part]
+        del store
+        sigs = np.concatenate([run_sigs, hist_sigs]) if len(hist_sigs) else run_sigs
+        del run_sigs
+        tmpl = template_mask(sigs, self.cfg.template_min_docs)
+        a = np.concatenate([np.searchsorted(involved, child), np.searchsorted(involved, h_run)])
+        b = np.concatenate([np.searchsorted(involved, parent), len(involved) + h_hist])
+        sim = np.empty(len(a), dtype=np.float64)
+        for start in range(0, len(a), _VERIFY_CHUNK):
+            ia, ib = a[start : start + _VERIFY_CHUNK], b[start : start + _VERIFY_CHUNK]
+            sim[start : start + len(ia)] = similarities(sigs[ia], sigs[ib], tmpl[ia], tmpl[ib])[0]
+        ok = sim >= self.cfg.threshold - _EPS
+        h = len(hist_sigs)
+        # History rows rank before every run article, oldest first.
+        local_rank = np.concatenate([rank[involved], np.arange(h, dtype=np.int64) - h])
+        decided = cluster(local_rank, a[ok], b[ok], sim[ok])
+        out: dict[int, tuple[int, float]] = {}
+        for node, (target, s) in decided.items():
+            run_node = int(involved[node])
+            tgt = int(involved[target]) if target < len(involved) else n + target - len(involved)
+            out[run_node] = (tgt, s)
+        return out
+
+    def _matches(
+        self,
+        rep_of: I64,
+        hist_exact: dict[int, str],
+        near: dict[int, tuple[int, float]],
+        hist_ids: list[str],
+    ) -> dict[int, Match]:
+        n = self._n
+        targets = [t for t, _ in near.values() if t < n]
+        targets += [int(r) for r in np.unique(rep_of[rep_of != np.arange(n)]).tolist()]
+        ids = self._id_lookup(targets)
+
+        def name(node: int) -> str:
+            return ids[node] if node < n else hist_ids[node - n]
+
+        result: dict[int, Match] = {}
+        for node, (target, s) in near.items():
+            result[node] = Match(name(target), round(s, 6), "near")
+        for i in np.flatnonzero(rep_of != np.arange(n)).tolist():
+            rep = int(rep_of[i])
+            if rep in hist_exact:
+                continue
+            if rep in near:
+                target, s = near[rep]
+                result[i] = Match(name(target), round(s, 6), "near")
+            else:
+                result[i] = Match(ids[rep], 1.0, "exact")
+        for i in range(n):
+            rep = int(rep_of[i])
+            if rep in hist_exact:
+                result[i] = Match(hist_exact[rep], 1.0, "exact")
+        return dict(sorted(result.items()))
+
+    # -- after the run --------------------------------------------------------------------
+
+    def write_history(self, state_dir: Path, run_date: date, removed: dict[int, Match]) -> Path:
+        """Write this run's kept articles as a history partition (see ``history``).
+
+        Args:
+            state_dir: The staging ``_state`` directory.
+            run_date: The run's ``datetime.date``.
+            removed: What :meth:`resolve` returned.
+
+        Returns:
+            The partition file written.
+        """
+        writer = PartitionWriter(state_dir, run_date, self.cfg)
+        store = self._signature_store()
+        exact = _cat(self._exact, np.uint64)
+        start = 0
+        for chunk in self._ids:
+            stop = start + len(chunk)
+            keep = np.array([i not in removed for i in range(start, stop)], dtype=bool)
+            idx = np.flatnonzero(keep)
+            writer.write(
+                [bytes(x).decode("utf-8") for x in chunk[idx]],
+                exact[start:stop][idx],
+                np.asarray(store[start:stop][idx]),
+            )
+            start = stop
+        return writer.close()
+
+    def close(self) -> None:
+        """Remove the signature spill file."""
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
+        if self._spill_path is not None:
+            self._spill_path.unlink(missing_ok=True)
+            self._spill_path = None
+
+
+def _cat(chunks: list[npt.NDArray[Any]], dtype: type[Any]) -> npt.NDArray[Any]:
+    if not chunks:
+        return np.empty(0, dtype=dtype)
+    return np.concatenate(chunks).astype(dtype, copy=False)

@@ -1,0 +1,688 @@
+"""Read input files into raw records: one reader per format, chosen by suffix.
+
+:func:`read_file` is the entry point. It never raises: whatever goes wrong becomes a
+:class:`~normnews.model.Reject`, and every file yields at least one item, so for each file
+*items yielded == input records it represents* (a file-level reject counts as one).
+
+Formats (:data:`READERS`):
+
+- ``.txt`` / ``.md``: one article per file. The first non-empty line is the title (for ``.md``
+  without its ``#`` marks, or with a setext ``===`` underline dropped); the rest, after any blank
+  lines, is the text. Record 0.
+- ``.jsonl`` / ``.ndjson``: one JSON object per line, streamed. Blank lines are skipped, and a
+  record's index is its index among the non-blank lines, so one bad line does not shift the
+  indexes of the lines after it. A bad line is rejected (``bad_json``, ``not_an_object``) and the
+  others are kept.
+- ``.json``: read whole. Either an array of objects, or one object (record 0), or an object with
+  no text field holding an array under the first of :data:`CONTAINER_KEYS` present
+  (``{"articles": [...]}``). A ``.json`` file that is really JSON lines (the parser stops at
+  "Extra data" and the first line is an object on its own) is read as JSON lines.
+- ``.csv`` / ``.tsv``: streamed with the csv module (comma / tab, double-quote quoting, fields of
+  any size). The first non-blank row is the header. ``record`` is the 0-based data row, blank
+  rows not counted. A row with a different number of fields than the header is rejected
+  (``bad_row``).
+- ``.parquet``: streamed in batches through :mod:`normnews.schema`; columns are matched by the
+  same aliases. Timestamps and dates become ISO 8601 strings.
+
+Any of them may end in ``.gz``, ``.bz2``, ``.xz`` or ``.zst``, decompressed on the fly.
+
+Fields: the first alias in :data:`FIELD_ALIASES` that is present (case-insensitively, surrounding
+spaces ignored) with a non-blank value wins. Strings are kept as they are; numbers become
+``str(number)``; dates and times become ISO 8601; ``true``/``false``, ``null``, lists and objects
+count as missing. A record without usable text is rejected here: ``missing_text`` when no text
+alias holds a string (the detail lists the fields present), ``empty_text`` when one does but it is
+blank.
+
+Encodings: whole-file formats (``.txt``, ``.md``, ``.json``) are decoded at once with
+:func:`~normnews.ingest.decode.decode_bytes`. Line formats (``.jsonl``, ``.csv``) are streamed so
+memory stays bounded by the longest line (:data:`MAX_LINE_BYTES`), not the file: the first
+64 KiB decide between a BOM'd UTF-16/32 stream (decoded as such) and 8-bit text, and 8-bit text
+is decoded line by line, as UTF-8 when it is, otherwise with the legacy encoding found for the
+first such line (or detected again if that does not fit). Each record carries the encoding its
+bytes were decoded with.
+
+Failures and their reasons (``record`` is ``None`` when no record of the file was read, else the
+index the next record would have had, so ``(source, record)`` stays unique):
+
+- ``unsupported_format``: no reader for the suffix;
+- ``unreadable``: missing, a directory, not a regular file, permission denied, I/O error;
+- ``not_text`` / ``decode_error``: binary data, or bytes in no plausible encoding;
+- ``truncated_file`` / ``corrupt_compression``: the compressed stream is cut off or damaged;
+  the records decoded before the damage are kept (only line formats can have any: a whole-file
+  format is rejected whole, as half a JSON document or article is not one);
+- ``bad_json``, ``not_an_object``, ``bad_row``, ``bad_header``, ``line_too_long``,
+  ``bad_parquet``: as named;
+- ``empty_file``: the file holds no record at all (zero bytes, only blank lines, a bare header);
+- ``read_error``: anything unexpected, with the exception's type and message.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import stat
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime, time
+from typing import Any
+
+from normnews import schema
+from normnews.ingest.compression import open_decompressed, stream_error_reason
+from normnews.ingest.decode import DecodeError, decode_bytes, sniff_stream
+from normnews.ingest.discover import (
+    COMPRESSION_SUFFIXES,
+    SUPPORTED_SUFFIXES,
+    InputFile,
+    format_of,
+)
+from normnews.model import RawRecord, Reject
+
+Item = RawRecord | Reject
+"""What readers yield."""
+
+Reader = Callable[[InputFile, str | None], Iterator[Item]]
+"""A reader takes the file and its compression suffix (or ``None``). It may raise; only
+:func:`read_file` promises not to."""
+
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "title": ("title", "headline"),
+    "text": ("text", "body", "content", "article"),
+    "url": ("url", "link"),
+    "published": ("published", "date", "published_at"),
+    "guid": ("id", "guid"),
+}
+"""RawRecord field -> input field names, in the order they are tried (lower case)."""
+
+CONTAINER_KEYS = ("articles", "items", "data", "records", "entries", "results", "documents")
+"""Keys under which a ``.json`` object may hold its array of articles, tried in this order."""
+
+MAX_LINE_BYTES = 64 * 1024 * 1024
+"""Longest line a streamed format may have; a longer one is skipped as ``line_too_long``."""
+
+_SNIFF_BYTES = 64 * 1024
+_CHUNK = 64 * 1024
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_MD_UNDERLINE = re.compile(r"^\s*(?:=+|-+)\s*$")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+# The csv module refuses fields over 128 KiB by default, smaller than some articles. The limit is
+# process-wide, so it is raised once here; it is a C long, hence the clamp.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+class _FileProblem(Exception):
+    """A reader's way to stop a file with a specific reject reason."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+
+
+def read_file(f: InputFile) -> Iterator[Item]:
+    """Read one input file into raw records and rejects. Never raises.
+
+    Args:
+        f: A file found by :func:`~normnews.ingest.discover.discover`.
+
+    Yields:
+        :class:`RawRecord` and :class:`Reject` items in file order, at least one per file (see
+        the module docstring for the reasons).
+    """
+    problem = _not_a_regular_file(f)
+    if problem is not None:
+        yield Reject(f.relpath, None, "unreadable", problem)
+        return
+    fmt, compression = format_of(f.relpath)
+    if fmt is None:
+        yield Reject(f.relpath, None, "unsupported_format", _unsupported_detail(f.relpath))
+        return
+    count = 0
+    try:
+        for item in READERS[fmt](f, compression):
+            count += 1
+            yield item
+    except Exception as exc:
+        reason, detail = _describe(exc)
+        yield Reject(f.relpath, count if count else None, reason, detail)
+        return
+    if count == 0:
+        yield Reject(
+            f.relpath,
+            None,
+            "empty_file",
+            f"no records in this {f.size}-byte file (it is empty, blank, or a header only)",
+        )
+
+
+def _not_a_regular_file(f: InputFile) -> str | None:
+    """Why ``f`` cannot be opened as a regular file, or ``None`` if it can."""
+    try:
+        mode = f.path.stat().st_mode
+    except OSError as exc:
+        return f"cannot stat {f.relpath}: {exc.strerror or exc}"
+    if stat.S_ISDIR(mode):
+        return "is a directory that cannot be listed (check its permissions)"
+    if not stat.S_ISREG(mode):
+        # Opening a FIFO would block the run until something writes to it.
+        return "not a regular file (a FIFO, socket or device); not opened"
+    return None
+
+
+def _unsupported_detail(relpath: str) -> str:
+    name = relpath.rsplit("/", 1)[-1]
+    return (
+        f"no reader for {name!r}; supported suffixes are {' '.join(SUPPORTED_SUFFIXES)}, "
+        f"optionally followed by {' '.join(COMPRESSION_SUFFIXES)}. Convert the file, or move "
+        "it out of the input directory"
+    )
+
+
+def _describe(exc: Exception) -> tuple[str, str]:
+    """Reject reason and detail for an exception that stopped a reader."""
+    if isinstance(exc, _FileProblem | DecodeError):
+        return exc.reason, str(exc)
+    if isinstance(exc, UnicodeError):
+        return "decode_error", str(exc)
+    reason = stream_error_reason(exc)
+    if reason == "unreadable" and isinstance(exc, OSError):
+        return reason, exc.strerror or str(exc)
+    if reason is not None:
+        return reason, f"{type(exc).__name__}: {exc}; records after this point are lost"
+    return "read_error", f"{type(exc).__name__}: {exc}"
+
+
+# --------------------------------------------------------------------------------------------
+# Fields
+
+
+def _as_text(value: Any) -> str | None:
+    """A field value as a string, or ``None`` when it does not count as one."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return None if value != value else str(value)  # NaN is a missing value
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return None
+
+
+def _fields(pairs: Iterable[tuple[Any, Any]]) -> dict[str, list[Any]]:
+    """Values by lower-cased, stripped field name; repeated names keep every value in order."""
+    fields: dict[str, list[Any]] = {}
+    for key, value in pairs:
+        fields.setdefault(str(key).strip().lower(), []).append(value)
+    return fields
+
+
+def _pick(fields: dict[str, list[Any]], aliases: tuple[str, ...]) -> str | None:
+    for alias in aliases:
+        for value in fields.get(alias, ()):
+            text = _as_text(value)
+            if text is not None and text.strip():
+                return text
+    return None
+
+
+def _record(
+    source: str, index: int, pairs: Iterable[tuple[Any, Any]], encoding: str
+) -> RawRecord | Reject:
+    """A raw record from field/value pairs, or the reject saying why there is no text."""
+    fields = _fields(pairs)
+    text = _pick(fields, FIELD_ALIASES["text"])
+    if text is None:
+        return _text_reject(source, index, fields)
+    return RawRecord(
+        source=source,
+        record=index,
+        title=_pick(fields, FIELD_ALIASES["title"]),
+        text=text,
+        url=_pick(fields, FIELD_ALIASES["url"]),
+        published=_pick(fields, FIELD_ALIASES["published"]),
+        guid=_pick(fields, FIELD_ALIASES["guid"]),
+        encoding=encoding,
+    )
+
+
+def _text_reject(source: str, index: int, fields: dict[str, list[Any]]) -> Reject:
+    aliases = FIELD_ALIASES["text"]
+    present = [alias for alias in aliases if alias in fields]
+    blank = [
+        alias
+        for alias in present
+        if any(value is None or _as_text(value) is not None for value in fields[alias])
+    ]
+    if blank:
+        return Reject(source, index, "empty_text", f"text field {blank[0]!r} is empty or blank")
+    names = ", ".join(list(fields)[:20]) or "none"
+    if present:
+        kind = type(fields[present[0]][0]).__name__
+        detail = f"text field {present[0]!r} holds a {kind}, not text; fields present: {names}"
+    else:
+        detail = f"no text field (looked for {', '.join(aliases)}); fields present: {names}"
+    return Reject(source, index, "missing_text", detail)
+
+
+# --------------------------------------------------------------------------------------------
+# Whole-file formats
+
+
+def _read_all(f: InputFile, compression: str | None) -> bytes:
+    with open_decompressed(f.path, compression) as fh:
+        return fh.read()
+
+
+def split_title(text: str, *, markdown: bool = False) -> tuple[str | None, str]:
+    """Split a one-article text into its title (first non-empty line) and body.
+
+    Args:
+        text: The decoded file.
+        markdown: Strip ATX heading marks (``# Title #``) from the title line and drop a setext
+            underline (``=====``) after it.
+
+    Returns:
+        ``(title, body)``: the title line without surrounding whitespace (``None`` if there is
+        no non-empty line), and the rest of the text after any blank lines, otherwise untouched.
+
+    >>> split_title("\\nGoal rush\\n\\nThree goals in ten minutes.\\n")
+    ('Goal rush', 'Three goals in ten minutes.\\n')
+    >>> split_title("# Goal rush\\r\\n\\r\\nBody", markdown=True)
+    ('Goal rush', 'Body')
+    >>> split_title("   \\n")
+    (None, '')
+    """
+    title: str | None = None
+    pos = 0
+    for line, nxt in _lines(text, 0):
+        pos = nxt
+        if line.strip():
+            title = line.strip()
+            break
+    if title is None:
+        return None, ""
+    if markdown:
+        heading = _MD_HEADING.match(title)
+        if heading:
+            title = heading.group(1).strip()
+    body_start = pos
+    underline_allowed = markdown
+    for line, nxt in _lines(text, pos):
+        if line.strip() and not (underline_allowed and _MD_UNDERLINE.match(line)):
+            break
+        # A setext underline may only come right after the title line.
+        underline_allowed = False
+        body_start = nxt
+    return title, text[body_start:]
+
+
+def _lines(text: str, pos: int) -> Iterator[tuple[str, int]]:
+    """Each line of ``text`` from ``pos`` on (without its break), with where the next begins."""
+    while pos < len(text):
+        match = _NEWLINE.search(text, pos)
+        end, nxt = (match.start(), match.end()) if match else (len(text), len(text))
+        yield text[pos:end], nxt
+        pos = nxt
+
+
+def _read_one_article(f: InputFile, compression: str | None, *, markdown: bool) -> Iterator[Item]:
+    data = _read_all(f, compression)
+    if not data:
+        return
+    text, encoding = decode_bytes(data)
+    title, body = split_title(text, markdown=markdown)
+    if title is None:
+        yield Reject(f.relpath, 0, "empty_text", "the file holds only whitespace")
+    elif not body.strip():
+        yield Reject(f.relpath, 0, "empty_text", f"only a title line ({title[:80]!r}), no text")
+    else:
+        yield RawRecord(f.relpath, 0, title, body, encoding=encoding)
+
+
+def read_txt(f: InputFile, compression: str | None) -> Iterator[Item]:
+    """Read a ``.txt`` file: one article, title on the first non-empty line."""
+    return _read_one_article(f, compression, markdown=False)
+
+
+def read_md(f: InputFile, compression: str | None) -> Iterator[Item]:
+    """Read a ``.md`` file: one article, title on the first non-empty line without ``#``."""
+    return _read_one_article(f, compression, markdown=True)
+
+
+def read_json(f: InputFile, compression: str | None) -> Iterator[Item]:
+    """Read a ``.json`` file: an array of objects, one object, or a container object."""
+    data = _read_all(f, compression)
+    text, encoding = decode_bytes(data)
+    if not text.strip():
+        return
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data" and _first_line_is_object(text):
+            # Several top-level objects, one per line: JSON lines saved with a .json suffix.
+            numbered = ((n, line, encoding, None) for n, line in enumerate(text.split("\n"), 1))
+            yield from _json_lines(f.relpath, numbered)
+            return
+        raise _FileProblem(
+            "bad_json", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    if isinstance(doc, dict):
+        items = _container(doc)
+        if items is None:
+            yield _record(f.relpath, 0, doc.items(), encoding)
+            return
+    elif isinstance(doc, list):
+        items = doc
+    else:
+        raise _FileProblem(
+            "not_an_object",
+            f"the document is a JSON {_json_type(doc)}; expected an object or an array of objects",
+        )
+    for index, item in enumerate(items):
+        if isinstance(item, dict):
+            yield _record(f.relpath, index, item.items(), encoding)
+        else:
+            yield Reject(
+                f.relpath, index, "not_an_object", f"array item {index} is a {_json_type(item)}"
+            )
+
+
+def _first_line_is_object(text: str) -> bool:
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    try:
+        return isinstance(json.loads(first), dict)
+    except json.JSONDecodeError:
+        return False
+
+
+def _container(doc: dict[str, Any]) -> list[Any] | None:
+    """The article array of a container object, or ``None`` if ``doc`` is itself an article."""
+    fields = _fields(doc.items())
+    if any(alias in fields for alias in FIELD_ALIASES["text"]):
+        return None
+    for key in CONTAINER_KEYS:
+        for value in fields.get(key, ()):
+            if isinstance(value, list):
+                return value
+    return None
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
+    return names.get(type(value), "number")
+
+
+# --------------------------------------------------------------------------------------------
+# Streamed line formats
+
+
+class _Prefixed(io.RawIOBase):
+    """A raw stream that serves ``head`` first, then the rest of ``raw``."""
+
+    def __init__(self, head: bytes, raw: io.BufferedIOBase) -> None:
+        super().__init__()
+        self._head = head
+        self._raw = raw
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        if self._head:
+            n = min(len(view), len(self._head))
+            view[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._raw.read(len(view))
+        view[: len(data)] = data
+        return len(data)
+
+
+class _LineStream:
+    """Decoded lines of a binary stream, with the encoding and any problem of each record.
+
+    Iterating yields ``str`` lines with their line breaks (what :mod:`csv` wants). After the
+    lines of one record have been consumed, :meth:`take` tells which encoding they were decoded
+    with and whether one of them could not be decoded (that line is then passed on decoded as
+    latin-1, so csv still sees the row structure, and the record is to be rejected).
+    """
+
+    def __init__(self, raw: io.BufferedIOBase) -> None:
+        head = raw.read(_SNIFF_BYTES)
+        # Raises DecodeError("not_text") for a binary file: one reject for the file, not one per
+        # "line" of noise.
+        self.encoding, skip = sniff_stream(head)
+        self._bytes = io.BufferedReader(_Prefixed(head[skip:], raw), buffer_size=_CHUNK)
+        self._text: io.TextIOWrapper | None = None
+        if self.encoding.startswith(("utf-16", "utf-32")):
+            self._text = io.TextIOWrapper(self._bytes, encoding=self.encoding, newline="")
+        self.lineno = 0
+        self._legacy: str | None = None
+        self._record_encoding: str | None = None
+        self._problem: tuple[str, str] | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        while True:
+            line = self._next_line()
+            if line is None:
+                return
+            yield line
+
+    def take(self) -> tuple[str, tuple[str, str] | None]:
+        """The encoding and problem (reason, detail) of the lines read since the last call."""
+        taken = (self._record_encoding or self.encoding, self._problem)
+        self._record_encoding = None
+        self._problem = None
+        return taken
+
+    def _next_line(self) -> str | None:
+        if self._text is not None:
+            text = self._text.readline(MAX_LINE_BYTES + 1)
+            if not text:
+                return None
+            self.lineno += 1
+            if len(text) > MAX_LINE_BYTES and not text.endswith(("\n", "\r")):
+                while (more := self._text.readline(MAX_LINE_BYTES)) and not more.endswith(
+                    ("\n", "\r")
+                ):
+                    pass
+                return self._too_long()
+            return text.removeprefix("\ufeff")
+        line = self._bytes.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return None
+        self.lineno += 1
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            while (rest := self._bytes.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                pass
+            return self._too_long()
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            text = self._decode_legacy(line)
+        # A BOM inside the stream comes from concatenated files; it is never content.
+        return text.removeprefix("\ufeff")
+
+    def _decode_legacy(self, line: bytes) -> str:
+        if self._legacy is not None:
+            try:
+                text = line.decode(self._legacy)
+            except UnicodeDecodeError:
+                pass
+            else:
+                self._record_encoding = self._legacy
+                return text
+        try:
+            text, encoding = decode_bytes(line)
+        except DecodeError as exc:
+            self._problem = (exc.reason, f"line {self.lineno}: {exc}")
+            return line.decode("latin-1")
+        if not encoding.startswith("utf"):
+            self._legacy = self._legacy or encoding
+        self._record_encoding = encoding
+        return text
+
+    def _too_long(self) -> str:
+        self._problem = (
+            "line_too_long",
+            f"line {self.lineno} is longer than {MAX_LINE_BYTES} bytes; skipped",
+        )
+        return "\n"
+
+
+def _json_lines(
+    source: str, numbered: Iterable[tuple[int, str, str, tuple[str, str] | None]]
+) -> Iterator[Item]:
+    """Records from ``(line number, line, encoding, problem)`` of a JSON-lines text."""
+    index = 0
+    for lineno, line, encoding, problem in numbered:
+        if problem is not None:
+            yield Reject(source, index, problem[0], problem[1])
+        elif not line.strip():
+            continue
+        else:
+            yield _json_line(source, index, lineno, line, encoding)
+        index += 1
+
+
+def _json_line(source: str, index: int, lineno: int, line: str, encoding: str) -> Item:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Reject(source, index, "bad_json", f"line {lineno} column {exc.colno}: {exc.msg}")
+    if not isinstance(obj, dict):
+        return Reject(
+            source,
+            index,
+            "not_an_object",
+            f"line {lineno} is a JSON {_json_type(obj)}, not an object",
+        )
+    return _record(source, index, obj.items(), encoding)
+
+
+def read_jsonl(f: InputFile, compression: str | None) -> Iterator[Item]:
+    """Read a ``.jsonl``/``.ndjson`` file line by line (memory bounded by the longest line)."""
+    with open_decompressed(f.path, compression) as raw:
+        lines = _LineStream(raw)
+
+        def numbered() -> Iterator[tuple[int, str, str, tuple[str, str] | None]]:
+            for line in lines:
+                encoding, problem = lines.take()
+                yield lines.lineno, line, encoding, problem
+
+        yield from _json_lines(f.relpath, numbered())
+
+
+def _read_delimited(f: InputFile, compression: str | None, delimiter: str) -> Iterator[Item]:
+    with open_decompressed(f.path, compression) as raw:
+        lines = _LineStream(raw)
+        reader = csv.reader(lines, delimiter=delimiter)
+        header: list[str] | None = None
+        try:
+            for row in reader:
+                if row:
+                    header = row
+                    break
+        except csv.Error as exc:
+            raise _FileProblem("bad_header", f"line {reader.line_num}: {exc}") from None
+        if header is None:
+            return
+        lines.take()
+        index = 0
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                # The csv reader starts afresh on the next line after an error.
+                lines.take()
+                yield Reject(f.relpath, index, "bad_row", f"line {reader.line_num}: {exc}")
+                index += 1
+                continue
+            encoding, problem = lines.take()
+            if problem is not None:
+                yield Reject(f.relpath, index, problem[0], problem[1])
+            elif not row:
+                continue
+            elif len(row) != len(header):
+                yield Reject(
+                    f.relpath,
+                    index,
+                    "bad_row",
+                    f"line {reader.line_num}: {len(row)} fields, the header has {len(header)}",
+                )
+            else:
+                yield _record(f.relpath, index, zip(header, row, strict=True), encoding)
+            index += 1
+
+
+def read_csv(f: InputFile, compression: str | None) -> Iterator[Item]:
+    """Read a comma-separated file with a header row, streamed."""
+    return _read_delimited(f, compression, ",")
+
+
+def read_tsv(f: InputFile, compression: str | None) -> Iterator[Item]:
+    """Read a tab-separated file with a header row, streamed."""
+    return _read_delimited(f, compression, "\t")
+
+
+# --------------------------------------------------------------------------------------------
+# Parquet
+
+
+def read_parquet(f: InputFile, compression: str | None) -> Iterator[Item]:
+    """Read a ``.parquet`` file in batches; a compressed one is first unpacked to a temp file.
+
+    Parquet needs random access (its footer is at the end), which a decompressing stream does
+    not give, hence the temporary copy for ``.parquet.gz`` and friends.
+    """
+    if compression is None:
+        yield from _parquet_rows(f, f.path)
+        return
+    with tempfile.TemporaryFile() as tmp, open_decompressed(f.path, compression) as raw:
+        shutil.copyfileobj(raw, tmp, _CHUNK)
+        tmp.seek(0)
+        yield from _parquet_rows(f, tmp)
+
+
+def _parquet_rows(f: InputFile, source: Any) -> Iterator[Item]:
+    index = 0
+    try:
+        for batch in schema.iter_parquet_batches(source):
+            # A RecordBatch's rows as dicts: pyarrow converts, so no pyarrow import here.
+            for row in batch.to_pylist():
+                yield _record(f.relpath, index, row.items(), "utf-8")
+                index += 1
+    except (OSError, ValueError) as exc:
+        # pyarrow's ArrowInvalid / ArrowIOError derive from these.
+        raise _FileProblem("bad_parquet", f"{type(exc).__name__}: {exc}") from exc
+
+
+READERS: dict[str, Reader] = {
+    "txt": read_txt,
+    "md": read_md,
+    "jsonl": read_jsonl,
+    "ndjson": read_jsonl,
+    "json": read_json,
+    "csv": read_csv,
+    "tsv": read_tsv,
+    "parquet": read_parquet,
+}
+"""Format (the suffix before any compression suffix, without the dot) -> reader."""

@@ -1,0 +1,134 @@
+"""Atomic publication of a staged run: a journal of renames, rolled forward after a crash.
+
+A run writes everything into ``OUT/.staging-<run_id>/`` (hidden: DuckDB, Spark and pandas skip
+dot-folders). Publishing moves each staged partition folder into place with ``os.replace``-style
+renames on one filesystem. Several folders have to move (three datasets and the state), so the
+list of moves is written first as a journal; a crash between two renames is finished by the next
+run (:func:`recover`), never undone. A reader sees the old partition or the new one, never a
+half-written one. Replacing an existing partition (a rerun of the same ``run_date``) first moves
+the old folder aside into ``OUT/.trash-<run_id>/``, then moves the new one in.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from normnews.failpoints import failpoint
+
+log = logging.getLogger("normnews")
+
+JOURNAL_NAME = "publish-journal.json"
+
+
+@dataclass(frozen=True)
+class Move:
+    """Move ``OUT/<staging>/<rel>`` to ``OUT/<rel>``."""
+
+    rel: str
+
+
+def fsync_dir(path: Path) -> None:
+    """Flush a directory entry so a rename survives a power cut."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with tmp.open("wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
+    fsync_dir(path.parent)
+
+
+def _journal_path(out: Path) -> Path:
+    return out / "_state" / JOURNAL_NAME
+
+
+def publish(out: Path, staging: Path, moves: list[Move], manifest: tuple[Path, bytes]) -> None:
+    """Move every staged folder into place, then write the manifest last.
+
+    Args:
+        out: The output root.
+        staging: The staging folder (inside ``out``).
+        moves: Folders to move, relative to both roots.
+        manifest: Where the run manifest goes and its bytes; written after every move.
+    """
+    journal = {
+        "staging": staging.name,
+        "moves": [m.rel for m in moves],
+        "manifest": str(manifest[0].relative_to(out)),
+        "manifest_bytes": manifest[1].decode("utf-8"),
+    }
+    write_atomic(_journal_path(out), json.dumps(journal, indent=1).encode())
+    failpoint("publish.journal")
+    _roll_forward(out, journal)
+
+
+def _roll_forward(out: Path, journal: dict[str, object]) -> None:
+    staging = out / str(journal["staging"])
+    trash = out / str(journal["staging"]).replace(".staging-", ".trash-", 1)
+    moves = journal["moves"]
+    assert isinstance(moves, list)
+    for rel in moves:
+        source = staging / rel
+        target = out / rel
+        if not source.exists():
+            continue  # moved before the crash
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            aside = trash / rel
+            aside.parent.mkdir(parents=True, exist_ok=True)
+            if aside.exists():
+                shutil.rmtree(aside)
+            target.rename(aside)
+        failpoint("publish.aside")
+        source.rename(target)
+        fsync_dir(target.parent)
+        failpoint("publish.move")
+    write_atomic(out / str(journal["manifest"]), str(journal["manifest_bytes"]).encode("utf-8"))
+    failpoint("publish.manifest")
+    _journal_path(out).unlink(missing_ok=True)
+    fsync_dir(_journal_path(out).parent)
+    shutil.rmtree(trash, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def recover(out: Path) -> str | None:
+    """Finish a publish that a crash interrupted, and remove abandoned staging folders.
+
+    Returns:
+        The staging folder name of the publish that was finished, or ``None``.
+    """
+    finished: str | None = None
+    path = _journal_path(out)
+    if path.exists():
+        try:
+            journal = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            # A journal is only ever replaced atomically, so an unreadable one means it was
+            # never complete: nothing had been moved yet.
+            path.unlink(missing_ok=True)
+        else:
+            log.warning("finishing an interrupted publish of %s", journal["staging"])
+            _roll_forward(out, journal)
+            finished = str(journal["staging"])
+    for leftover in sorted(out.glob(".staging-*")) + sorted(out.glob(".trash-*")):
+        log.info("removing abandoned %s", leftover.name)
+        shutil.rmtree(leftover, ignore_errors=True)
+    return finished

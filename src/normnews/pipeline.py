@@ -1,0 +1,496 @@
+"""The local engine: discover → read → repair/clean/sign (process pool) → dedup → write → publish.
+
+One run, step by step:
+
+1. take the output root's lock, finish any publish a crash interrupted;
+2. discover the input files and keep those the ledger has not seen (new or changed content);
+3. census pass: count boilerplate-candidate lines per site (corpus-level boilerplate evidence),
+   merged with the counts kept by earlier runs;
+4. main pass: per-article stages in a process pool over bounded batches, results in input
+   order, articles spooled to a staging Parquet file, rejects written as they come;
+5. dedup over the whole run and against the history of earlier runs;
+6. split the spool into ``articles`` and ``duplicates``; write this run's state parts (ledger,
+   history, line counts); publish everything with a journal; write the manifest last.
+
+Memory stays bounded by the batch window plus the dedup state (a few hundred bytes per
+article); article texts are never all held at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from normnews.clean import step_counts
+from normnews.clean.census import LineCensus
+from normnews.config import JobConfig
+from normnews.dedup import Deduper, HistoryIndex, Match, lsh_params
+from normnews.errors import NothingToDo, TooManyRejects
+from normnews.failpoints import failpoint
+from normnews.hashing import file_digest, stable_id
+from normnews.ingest.discover import InputFile, discover
+from normnews.ingest.readers import read_file
+from normnews.model import Duplicate, RawRecord, Reject
+from normnews.output.manifest import Manifest, manifest_path
+from normnews.output.publish import publish, recover
+from normnews.output.writer import (
+    DatasetWriter,
+    article_row,
+    duplicate_row,
+    open_writers,
+    reject_row,
+)
+from normnews.process import (
+    BatchResult,
+    Processed,
+    WorkerSetup,
+    census_batch,
+    init_worker,
+    process_batch,
+)
+from normnews.schema import ARTICLES, SPOOL, ParquetSink, iter_parquet_batches, table_from_rows
+from normnews.state import STATE_DIR, LedgerEntry, RunLock, load_ledger, write_ledger
+from normnews.statefiles import load_census, write_census
+
+log = logging.getLogger("normnews")
+
+Progress = Callable[[str, int, int | None], None]
+"""``progress(stage, done, total)``: called as work completes (``total`` may be unknown)."""
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass
+class RunResult:
+    """What a finished run reports (the CLI prints it as the summary line)."""
+
+    status: str
+    run_id: str
+    run_date: str
+    out: Path
+    manifest: Path | None
+    counts: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        """The one-line JSON summary."""
+        return {
+            "status": self.status,
+            "run_id": self.run_id,
+            "run_date": self.run_date,
+            "out": str(self.out),
+            "manifest": str(self.manifest) if self.manifest else None,
+            **{k: v for k, v in self.counts.items() if not isinstance(v, dict)},
+        }
+
+
+@dataclass
+class _Plan:
+    todo: list[tuple[InputFile, str]]
+    skipped: int
+    replace_day: bool
+
+
+def _plan(files: list[InputFile], ledger: list[LedgerEntry], config: JobConfig) -> _Plan:
+    """Choose the files this run processes: content the ledger has not recorded."""
+    day = config.run_date
+    # --reprocess rebuilds this run date from scratch, so its own entries do not count as done.
+    counted = [e for e in ledger if not (config.reprocess and e.run_date == day)]
+    done = {(e.relpath, e.digest) for e in counted}
+    by_stat = {(e.relpath, e.size, e.mtime_ns): e.digest for e in ledger}
+    todo: list[tuple[InputFile, str]] = []
+    skipped = 0
+    for f in files:
+        digest = by_stat.get((f.relpath, f.size, f.mtime_ns))
+        if digest is None:
+            try:
+                digest = file_digest(f.path)
+            except OSError:
+                digest = f"unreadable:{f.size}:{f.mtime_ns}"
+        if (f.relpath, digest) in done:
+            skipped += 1
+        else:
+            todo.append((f, digest))
+    return _Plan(todo=todo, skipped=skipped, replace_day=config.reprocess)
+
+
+def _run_id(config: JobConfig, todo: list[tuple[InputFile, str]]) -> str:
+    """Same inputs, same config, same day: same run id (so a redo rewrites the same names)."""
+    parts = [config.run_date.isoformat(), config.fingerprint()]
+    parts += [f"{f.relpath}:{digest}" for f, digest in todo]
+    return f"{config.run_date:%Y%m%d}-{stable_id(*parts)[:12]}"
+
+
+def _ordered_map(
+    fn: Callable[[T], R],
+    batches: Iterable[T],
+    pool: ProcessPoolExecutor | None,
+    window: int,
+) -> Iterator[R]:
+    """Map ``fn`` over batches in a pool, in order, with at most ``window`` in flight."""
+    if pool is None:
+        yield from map(fn, batches)
+        return
+    pending: deque[Future[R]] = deque()
+    for batch in batches:
+        pending.append(pool.submit(fn, batch))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+class _Reader:
+    """Reads the planned files into batches of raw records; rejects go to a callback."""
+
+    def __init__(self, todo: list[tuple[InputFile, str]], batch_size: int) -> None:
+        self.todo = todo
+        self.batch_size = batch_size
+        self.records_per_file: dict[str, int] = {}
+
+    def batches(self, on_reject: Callable[[Reject], None]) -> Iterator[list[RawRecord]]:
+        batch: list[RawRecord] = []
+        for f, _ in self.todo:
+            n = 0
+            for item in read_file(f):
+                n += 1
+                if isinstance(item, Reject):
+                    on_reject(item)
+                    continue
+                batch.append(item)
+                if len(batch) >= self.batch_size:
+                    yield batch
+                    batch = []
+            self.records_per_file[f.relpath] = n
+        if batch:
+            yield batch
+
+
+class _Timer:
+    """Stage timings for the manifest, and a log line as each stage starts."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    def lap(self, stage: str, start: float, following: str | None = None) -> float:
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - start
+        log.debug("stage %s took %.3fs", stage, now - start)
+        if following:
+            log.info("stage %s", following)
+            failpoint(f"stage.{following}")
+        return now
+
+
+def _noop(stage: str, done: int, total: int | None) -> None:
+    return None
+
+
+def run(config: JobConfig, *, progress: Progress | None = None) -> RunResult:
+    """Run the whole job once. Everything the CLI does, without the CLI.
+
+    Args:
+        config: The effective configuration (see :func:`normnews.config.load_config`).
+        progress: Optional callback for progress reporting.
+
+    Returns:
+        The run's status, id, manifest path and counts.
+
+    Raises:
+        InputError: The input directory is unusable.
+        LockHeld: Another run holds the output root.
+        NothingToDo: Every input file was processed before.
+        TooManyRejects: More records were rejected than ``max_error_rate`` allows (nothing is
+            published; the manifest says why).
+        StateMismatch: The history index was built with other dedup settings.
+    """
+    report = progress or _noop
+    started = datetime.now(UTC)
+    timer = _Timer()
+    t = time.perf_counter()
+    files = discover(config.input_dir)
+    out = config.out_dir
+    out.mkdir(parents=True, exist_ok=True)
+    with RunLock(out):
+        recover(out)
+        plan = _plan(files, load_ledger(out), config)
+        t = timer.lap("discover", t, "census")
+        if not plan.todo:
+            raise NothingToDo(
+                f"all {len(files)} input file(s) in {config.input_dir} were processed by earlier "
+                "runs; nothing new to do (use --reprocess to rebuild this run date)."
+            )
+        run_id = _run_id(config, plan.todo)
+        staging = out / f".staging-{run_id}"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        try:
+            return _run_staged(config, plan, run_id, staging, started, timer, report)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _run_staged(
+    config: JobConfig,
+    plan: _Plan,
+    run_id: str,
+    staging: Path,
+    started: datetime,
+    timer: _Timer,
+    report: Progress,
+) -> RunResult:
+    out = config.out_dir
+    day = config.run_date
+    bands, rows = lsh_params(config.dedup.threshold, config.dedup.num_perm)
+    if config.dedup.bands is not None and config.dedup.rows is not None:
+        bands, rows = config.dedup.bands, config.dedup.rows
+    counts: Counter[str] = Counter()
+    reject_reasons: Counter[str] = Counter()
+    edit_steps: Counter[str] = Counter()
+    workers = config.effective_workers
+    window = 2 * workers
+
+    # The state of this run date from earlier runs of the same day counts as history too
+    # (hourly runs), unless this run rebuilds the day.
+    include_day = not plan.replace_day
+    t = time.perf_counter()
+
+    census = load_census(out / STATE_DIR, day, include_day=include_day)
+    run_census = LineCensus()
+    frequent: frozenset[int] = frozenset()
+    if config.clean.boilerplate:
+        reader = _Reader(plan.todo, config.batch_size)
+        with _pool(workers, WorkerSetup(config)) as pool:
+            done = 0
+            for result in _ordered_map(census_batch, reader.batches(_ignore), pool, window):
+                for keys, site in result:
+                    run_census.add(keys, site)
+                done += len(result)
+                report("census", done, None)
+        census.merge(run_census)
+        frequent = census.frequent(config.clean)
+    t = timer.lap("census", t, "process")
+
+    writers = open_writers(staging, run_date=day, run_id=run_id)
+    history = (
+        HistoryIndex.open(out / STATE_DIR, config.dedup, before=day)
+        if config.dedup.enabled and config.dedup.history
+        else None
+    )
+    deduper = Deduper(config.dedup, history=history, spill_dir=staging / "_spill")
+    spool_path = staging / "_spool" / "spool.parquet"
+    spool = ParquetSink(spool_path, SPOOL)
+
+    def on_reject(reject: Reject) -> None:
+        reject_reasons[reject.reason] += 1
+        writers["rejects"].write_rows([reject_row(reject)])
+
+    reader = _Reader(plan.todo, config.batch_size)
+    with _pool(workers, WorkerSetup(config, frequent)) as pool:
+        done = 0
+        result: BatchResult
+        for result in _ordered_map(process_batch, reader.batches(on_reject), pool, window):
+            processed = [p for p in result.items if isinstance(p, Processed)]
+            for item in result.items:
+                if isinstance(item, Reject):
+                    on_reject(item)
+            if processed:
+                spool.write(
+                    table_from_rows(
+                        [{**article_row(p.article), "exact_key": p.exact_key} for p in processed],
+                        SPOOL,
+                    )
+                )
+                deduper.add_batch(
+                    [p.article.article_id for p in processed],
+                    [p.exact_key for p in processed],
+                    result.signatures,
+                    [_micros(p.article.published) for p in processed],
+                    [len(p.article.text) for p in processed],
+                )
+                for p in processed:
+                    edit_steps.update(step_counts(p.article.edits))
+            done += len(result.items)
+            report("process", done, None)
+    spool.close()
+    records_in = sum(reader.records_per_file.values())
+    t = timer.lap("process", t, "dedup")
+
+    matches = deduper.resolve() if config.dedup.enabled else {}
+    t = timer.lap("dedup", t, "write")
+
+    kept_rows = _split_spool(spool_path, matches, writers)
+    n_rejects = sum(reject_reasons.values())
+    counts.update(
+        records_in=records_in,
+        articles=kept_rows,
+        duplicates=len(matches),
+        duplicates_exact=sum(1 for m in matches.values() if m.method == "exact"),
+        duplicates_near=sum(1 for m in matches.values() if m.method == "near"),
+        rejects=n_rejects,
+        files=len(plan.todo),
+        files_skipped=plan.skipped,
+    )
+    if kept_rows + len(matches) + n_rejects != records_in:
+        raise AssertionError(
+            f"accounting error: {records_in} records in, {kept_rows} articles + "
+            f"{len(matches)} duplicates + {n_rejects} rejects out"
+        )
+    outputs = {name: w.close() for name, w in writers.items()}
+    t = timer.lap("write", t, "state")
+
+    manifest = Manifest(
+        run_id=run_id,
+        run_date=day.isoformat(),
+        status="ok",
+        config=config.to_dict(),
+        fingerprint=config.fingerprint(),
+        lsh={"bands": bands, "rows": rows, "num_perm": config.dedup.num_perm},
+        inputs=[
+            {
+                "path": f.relpath,
+                "size": f.size,
+                "digest": digest,
+                "records": reader.records_per_file.get(f.relpath, 0),
+            }
+            for f, digest in plan.todo
+        ],
+        skipped_inputs=plan.skipped,
+        counts={
+            **counts,
+            "rejects_by_reason": dict(sorted(reject_reasons.items())),
+            "edits_by_step": dict(sorted(edit_steps.items())),
+        },
+        started_at=started.isoformat(timespec="seconds"),
+    )
+    rate = n_rejects / records_in if records_in else 0.0
+    if rate > config.max_error_rate:
+        manifest.status = "failed_too_many_rejects"
+        manifest.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
+        manifest.timings = timer.timings
+        from normnews.output.publish import write_atomic
+
+        write_atomic(manifest_path(out, run_id), manifest.to_json())
+        raise TooManyRejects(
+            f"{n_rejects} of {records_in} input records were rejected ({rate:.1%}), more than "
+            f"max_error_rate {config.max_error_rate:.1%}; nothing was published. Reasons: "
+            f"{dict(reject_reasons)}. See the rejects in {manifest_path(out, run_id)} and fix "
+            "the feed, or raise --max-error-rate."
+        )
+
+    state = staging / STATE_DIR
+    write_ledger(
+        state,
+        day,
+        run_id,
+        [
+            LedgerEntry(
+                f.relpath, f.size, f.mtime_ns, digest, reader.records_per_file.get(f.relpath, 0), day
+            )
+            for f, digest in plan.todo
+        ],
+    )
+    write_census(state, day, run_id, run_census)
+    if config.dedup.enabled:
+        deduper.write_history(state, day, matches)
+    t = timer.lap("state", t, "publish")
+
+    moves = _moves(staging, day, plan.replace_day)
+    manifest.outputs = {
+        name: [{"path": str(p.relative_to(staging)), "rows": _rows(p)} for p in paths]
+        for name, paths in outputs.items()
+    }
+    manifest.timings = timer.timings
+    manifest.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
+    target = manifest_path(out, run_id)
+    publish(out, staging, moves, (target, manifest.to_json()))
+    timer.lap("publish", t)
+    return RunResult("ok", run_id, day.isoformat(), out, target, dict(counts))
+
+
+def _ignore(reject: Reject) -> None:
+    return None
+
+
+def _micros(value: datetime | None) -> int | None:
+    return None if value is None else int(value.timestamp() * 1_000_000)
+
+
+def _rows(path: Path) -> int:
+    from normnews.schema import parquet_rows
+
+    return parquet_rows(path)
+
+
+class _pool:
+    """A process pool for ``workers`` > 1, or in-process work for a single worker."""
+
+    def __init__(self, workers: int, setup: WorkerSetup) -> None:
+        self.workers = workers
+        self.setup = setup
+        self.executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> ProcessPoolExecutor | None:
+        if self.workers <= 1:
+            init_worker(self.setup)
+            return None
+        self.executor = ProcessPoolExecutor(
+            max_workers=self.workers, initializer=init_worker, initargs=(self.setup,)
+        )
+        return self.executor
+
+    def __exit__(self, *exc: object) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _split_spool(spool_path: Path, matches: dict[int, Match], writers: dict[str, DatasetWriter]) -> int:
+    """Stream the spool into ``articles`` (kept) and ``duplicates`` (removed); count kept."""
+    from normnews.schema import take_rows
+
+    index = 0
+    kept_total = 0
+    for batch in iter_parquet_batches(spool_path, batch_rows=4096):
+        n = batch.num_rows
+        kept = [i for i in range(n) if index + i not in matches]
+        dropped = [i for i in range(n) if index + i in matches]
+        if kept:
+            writers["articles"].write_table(take_rows(batch, kept, ARTICLES))
+            kept_total += len(kept)
+        if dropped:
+            meta = take_rows(batch, dropped, None, columns=["article_id", "source", "record", "title"])
+            rows = []
+            for i, row in zip(dropped, meta.to_pylist(), strict=True):
+                m = matches[index + i]
+                dup = Duplicate(
+                    row["article_id"], row["source"], row["record"], m.duplicate_of, m.similarity, m.method
+                )
+                rows.append(duplicate_row(dup, row["title"]))
+            writers["duplicates"].write_rows(rows)
+        index += n
+    return kept_total
+
+
+def _moves(staging: Path, day: date, replace_day: bool) -> list[Any]:
+    """What to move into place: whole day partitions when rebuilding, else new part files."""
+    from normnews.output.publish import Move
+
+    part = f"run_date={day.isoformat()}"
+    moves: list[Move] = []
+    for folder in sorted(staging.rglob(part)):
+        if not folder.is_dir() or "_spool" in folder.parts or "_spill" in folder.parts:
+            continue
+        rel = folder.relative_to(staging)
+        if replace_day:
+            moves.append(Move(rel.as_posix()))
+        else:
+            moves.extend(Move(p.relative_to(staging).as_posix()) for p in sorted(folder.iterdir()))
+    return moves

@@ -1,0 +1,219 @@
+"""Arrow schemas of every dataset normnews writes, and the Parquet I/O around them.
+
+This is the only module that imports pyarrow. Schemas are declared once and passed to every
+writer; nothing is inferred from data (a late-appearing field must not change a column type).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+SCHEMA_VERSION = "1"
+"""Bumped whenever a column is added; columns are never renamed or removed."""
+
+EDIT_TYPE = pa.struct([("step", pa.string()), ("detail", pa.string())])
+
+ARTICLES = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("record", pa.int64(), nullable=False),
+        pa.field("title", pa.string()),
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("url", pa.string()),
+        pa.field("published", pa.timestamp("us", tz="UTC")),
+        pa.field("guid", pa.string()),
+        pa.field("encoding", pa.string()),
+        pa.field("edits", pa.list_(EDIT_TYPE)),
+    ],
+    metadata={"normnews.schema_version": SCHEMA_VERSION, "normnews.dataset": "articles"},
+)
+
+DUPLICATES = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("record", pa.int64(), nullable=False),
+        pa.field("duplicate_of", pa.string(), nullable=False),
+        pa.field("similarity", pa.float64(), nullable=False),
+        pa.field("method", pa.string(), nullable=False),
+        pa.field("title", pa.string()),
+    ],
+    metadata={"normnews.schema_version": SCHEMA_VERSION, "normnews.dataset": "duplicates"},
+)
+
+REJECTS = pa.schema(
+    [
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("record", pa.int64()),
+        pa.field("reason", pa.string(), nullable=False),
+        pa.field("detail", pa.string(), nullable=False),
+    ],
+    metadata={"normnews.schema_version": SCHEMA_VERSION, "normnews.dataset": "rejects"},
+)
+
+LEDGER = pa.schema(
+    [
+        pa.field("relpath", pa.string(), nullable=False),
+        pa.field("size", pa.int64(), nullable=False),
+        pa.field("mtime_ns", pa.int64(), nullable=False),
+        pa.field("digest", pa.string(), nullable=False),
+        pa.field("records", pa.int64(), nullable=False),
+    ],
+    metadata={"normnews.schema_version": SCHEMA_VERSION, "normnews.dataset": "ledger"},
+)
+
+LINES = pa.schema(
+    [
+        pa.field("key", pa.int64()),
+        pa.field("site", pa.string(), nullable=False),
+        pa.field("articles", pa.int64(), nullable=False),
+    ],
+    metadata={"normnews.schema_version": SCHEMA_VERSION, "normnews.dataset": "lines"},
+)
+"""Boilerplate line counts per site (``key`` null: the site's article total)."""
+
+SPOOL = pa.schema(
+    [*ARTICLES, pa.field("exact_key", pa.uint64(), nullable=False)],
+    metadata={"normnews.schema_version": SCHEMA_VERSION, "normnews.dataset": "spool"},
+)
+"""Articles of a run before dedup decides which are kept (staging only, never published)."""
+
+DATASETS: dict[str, pa.Schema] = {
+    "articles": ARTICLES,
+    "duplicates": DUPLICATES,
+    "rejects": REJECTS,
+}
+
+ROW_GROUP_ROWS = 64 * 1024
+"""Rows per Parquet row group: large enough for good zstd ratios and scan speed."""
+
+Table = pa.Table
+Schema = pa.Schema
+
+
+def table_from_rows(rows: Sequence[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    """Build a table of ``schema`` from row dicts (missing keys become nulls)."""
+    return pa.Table.from_pylist(list(rows), schema=schema)
+
+
+def table_from_columns(columns: dict[str, Any], schema: pa.Schema) -> pa.Table:
+    """Build a table of ``schema`` from column sequences or arrays."""
+    return pa.Table.from_pydict(columns, schema=schema)
+
+
+class ParquetSink:
+    """Append tables of one schema to one Parquet file (zstd, dictionary off for text)."""
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self.path = path
+        self.schema = schema
+        self.rows = 0
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = pq.ParquetWriter(
+            path,
+            schema,
+            compression="zstd",
+            compression_level=3,
+            use_dictionary=["source", "reason", "method", "encoding"],
+            write_statistics=True,
+        )
+
+    def write(self, table: pa.Table) -> None:
+        """Append ``table`` (cast to the sink's schema; a mismatch raises)."""
+        if table.num_rows:
+            self._writer.write_table(table.cast(self.schema), row_group_size=ROW_GROUP_ROWS)
+            self.rows += table.num_rows
+
+    def close(self) -> None:
+        """Finish the file (footer written)."""
+        self._writer.close()
+
+
+def write_table(table: pa.Table, path: Path) -> None:
+    """Write one table to one Parquet file (used for small state files)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path, compression="zstd")
+
+
+def read_table(path: Path, columns: list[str] | None = None) -> pa.Table:
+    """Read a Parquet file or a directory of them."""
+    return pq.read_table(path, columns=columns)
+
+
+def read_metadata(path: Path) -> dict[bytes, bytes]:
+    """The key/value metadata of a Parquet file's schema."""
+    return dict(pq.read_schema(path).metadata or {})
+
+
+def iter_parquet_batches(source: Any, batch_rows: int = 1024) -> Iterator[pa.RecordBatch]:
+    """Stream record batches from a Parquet file path or binary file object."""
+    pf = pq.ParquetFile(source)
+    yield from pf.iter_batches(batch_size=batch_rows)
+
+
+def take_rows(
+    batch: pa.RecordBatch | pa.Table,
+    indices: Sequence[int],
+    schema: pa.Schema | None,
+    *,
+    columns: Sequence[str] | None = None,
+) -> pa.Table:
+    """Rows ``indices`` of ``batch``, restricted to ``schema``'s (or ``columns``') columns."""
+    names = list(columns) if columns is not None else (schema.names if schema else batch.schema.names)
+    table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
+    picked = table.select(names).take(pa.array(indices, type=pa.int64()))
+    return picked.cast(schema) if schema is not None else picked
+
+
+def parquet_rows(path: Path) -> int:
+    """Row count of a Parquet file, from its footer."""
+    return int(pq.ParquetFile(path).metadata.num_rows)
+
+
+def concat(tables: Sequence[pa.Table]) -> pa.Table:
+    """Concatenate tables of one schema."""
+    return pa.concat_tables(tables)
+
+
+def history_schema(
+    band_columns: Sequence[str], signature_columns: Sequence[str], metadata: dict[str, str]
+) -> pa.Schema:
+    """Schema of a dedup history partition (``_state/history/run_date=.../part-0.parquet``).
+
+    One row per kept article: its id, exact key, one uint64 column per LSH band key and one
+    uint32 column per MinHash value (columns, not a list, so a probe can read the band keys
+    alone). ``metadata`` carries the history header (``normnews.dedup.history``).
+    """
+    fields = [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("exact_key", pa.uint64(), nullable=False),
+    ]
+    fields += [pa.field(name, pa.uint64(), nullable=False) for name in band_columns]
+    fields += [pa.field(name, pa.uint32(), nullable=False) for name in signature_columns]
+    return pa.schema(fields, metadata={**metadata, "normnews.dataset": "dedup_history"})
+
+
+def iter_parquet_columns(
+    path: Path, columns: Sequence[str], batch_rows: int = 64 * 1024
+) -> Iterator[dict[str, Any]]:
+    """Stream only ``columns`` of a Parquet file as dicts of numpy arrays (strings as objects).
+
+    Memory stays at one batch of the selected columns, whatever the file size.
+    """
+    pf = pq.ParquetFile(path)
+    for batch in pf.iter_batches(batch_size=batch_rows, columns=list(columns)):
+        yield {
+            name: batch.column(i).to_numpy(zero_copy_only=False)
+            for i, name in enumerate(batch.schema.names)
+        }
+
+
+def parquet_num_rows(path: Path) -> int:
+    """Rows in a Parquet file, from its footer."""
+    return int(pq.ParquetFile(path).metadata.num_rows)

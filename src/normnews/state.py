@@ -1,0 +1,138 @@
+"""Run state under ``OUT/_state/``: the lock and the ledger of processed input files.
+
+The ledger is partitioned by ``run_date`` like the datasets (``_state/ledger/run_date=D/``), so a
+rerun of day D replaces exactly D's entries in the same atomic publish as D's articles.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import socket
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from normnews.errors import LockHeld
+from normnews.schema import LEDGER, read_table, table_from_rows, write_table
+
+STATE_DIR = "_state"
+LOCK_NAME = "lock"
+
+
+class RunLock:
+    """An exclusive lock on an output root, held for the whole run.
+
+    It is a ``flock`` on ``_state/lock``: the kernel drops it when the holding process dies, so
+    a lock left by a killed run is stale by construction and the next run simply takes it. The
+    file holds the holder's pid and host, for the message the loser prints.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.path = out / STATE_DIR / LOCK_NAME
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock or raise :class:`LockHeld` at once (never waits)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 512).decode("utf-8", "replace").strip() or "unknown"
+            os.close(fd)
+            raise LockHeld(
+                f"another normnews run holds the lock on {self.path.parent.parent} "
+                f"({holder}); retry when it has finished."
+            ) from None
+        os.ftruncate(fd, 0)
+        info = {"pid": os.getpid(), "host": socket.gethostname()}
+        os.write(fd, json.dumps(info).encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        """Drop the lock (the file stays; an unlocked file is not a lock)."""
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> RunLock:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.release()
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """One processed input file."""
+
+    relpath: str
+    size: int
+    mtime_ns: int
+    digest: str
+    records: int
+    run_date: date
+
+
+def partition_dates(folder: Path) -> list[date]:
+    """The ``run_date=`` partitions present in ``folder``, oldest first."""
+    out = []
+    if folder.is_dir():
+        for child in folder.iterdir():
+            if child.is_dir() and child.name.startswith("run_date="):
+                try:
+                    out.append(date.fromisoformat(child.name.removeprefix("run_date=")))
+                except ValueError:
+                    continue
+    return sorted(out)
+
+
+def load_ledger(out: Path) -> list[LedgerEntry]:
+    """Every ledger entry of every run date."""
+    folder = out / STATE_DIR / "ledger"
+    entries: list[LedgerEntry] = []
+    for day in partition_dates(folder):
+        for path in sorted((folder / f"run_date={day.isoformat()}").glob("*.parquet")):
+            rows = read_table(path).to_pylist()
+            entries.extend(_entry(row, day) for row in rows)
+    return entries
+
+
+def _entry(row: dict[str, Any], day: date) -> LedgerEntry:
+    return LedgerEntry(
+        relpath=row["relpath"],
+        size=row["size"],
+        mtime_ns=row["mtime_ns"],
+        digest=row["digest"],
+        records=row["records"],
+        run_date=day,
+    )
+
+
+def write_ledger(root: Path, run_date: date, run_id: str, entries: list[LedgerEntry]) -> Path:
+    """Write this run's ledger part of ``run_date`` under ``root`` (a staging ``_state``)."""
+    path = root / "ledger" / f"run_date={run_date.isoformat()}" / f"part-{run_id}.parquet"
+    rows = [
+        {
+            "relpath": e.relpath,
+            "size": e.size,
+            "mtime_ns": e.mtime_ns,
+            "digest": e.digest,
+            "records": e.records,
+        }
+        for e in sorted(entries, key=lambda e: e.relpath)
+    ]
+    write_table(table_from_rows(rows, LEDGER), path)
+    return path

@@ -1,0 +1,72 @@
+"""Boilerplate: phrase rules, blocks, corpus frequency and menus."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from normnews.clean.boilerplate import strip_boilerplate
+from normnews.clean.census import line_key
+from normnews.config import CleanConfig
+
+CONFIG = CleanConfig()
+PROSE = "The council approved the tram line on Tuesday after a long debate."
+
+
+def test_removes_related_block_and_comment_form():
+    """It removes a related-posts heading, its post titles and the comment form."""
+    text = (
+        f"{PROSE}\n\nRelated Posts\n\nBus lanes open\n\nBudget passes\n\nLeave a Reply\n\n"
+        "Your email address will not be published. Required fields are marked *"
+    )
+    out, edits = strip_boilerplate(text, frozenset(), CONFIG)
+    assert out == PROSE
+    assert len(edits) == 5
+    assert any("inside a related-posts" in e.detail for e in edits)
+
+
+def test_keeps_prose_after_a_related_block():
+    """It stops a related block at the next prose paragraph."""
+    text = f"Related Posts\n\nBus lanes open\n\n{PROSE}"
+    assert strip_boilerplate(text, frozenset(), CONFIG)[0] == PROSE
+
+
+def test_removes_lines_the_census_marks_frequent():
+    """It removes a short line whose key is frequent, whatever its wording."""
+    text = f"{PROSE}\n\nMore from the Kestrel Herald team"
+    frequent = frozenset({line_key("More from the Kestrel Herald team") or 0})
+    out, edits = strip_boilerplate(text, frequent, replace(CONFIG, boilerplate_phrases=False))
+    assert out == PROSE
+    assert "repeats across" in edits[0].detail
+
+
+def test_never_removes_long_prose_on_frequency():
+    """It ignores frequency for lines longer than boilerplate_max_words."""
+    long_line = " ".join(["word"] * 30) + "."
+    frequent = frozenset({line_key(long_line) or 0})
+    assert strip_boilerplate(long_line, frequent, CONFIG)[0] == long_line
+
+
+def test_phrase_rules_can_be_switched_off():
+    """It keeps phrase matches when boilerplate_phrases is off."""
+    text = f"{PROSE}\n\nLeave a Reply"
+    assert strip_boilerplate(text, frozenset(), replace(CONFIG, boilerplate_phrases=False)) == (
+        text,
+        [],
+    )
+
+
+def test_menus_need_other_evidence():
+    """It removes a run of short items only on a page that shows furniture."""
+    menu = "Home\n\nWorld\n\nBusiness\n\nSport\n\nCulture"
+    clean = f"{menu}\n\n{PROSE}"
+    assert strip_boilerplate(clean.replace("Home\n\n", ""), frozenset(), CONFIG)[0] == (
+        clean.replace("Home\n\n", "")
+    )
+    page = f"Skip to content\n\n{menu}\n\n{PROSE}\n\nPrivacy Policy"
+    assert strip_boilerplate(page, frozenset(), CONFIG)[0] == PROSE
+
+
+def test_sentences_that_look_like_prompts_are_kept():
+    """It keeps a sentence that starts like a prompt but is prose."""
+    text = "More in the coming days, the minister promised on Tuesday evening."
+    assert strip_boilerplate(text, frozenset(), CONFIG) == (text, [])

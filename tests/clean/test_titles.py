@@ -1,0 +1,49 @@
+# ruff: noqa: RUF001  (typographic and non-Latin characters are the subject)
+"""Duplicated titles: repeats go, genuine first sentences stay."""
+
+from __future__ import annotations
+
+from normnews.clean.titles import clean_title, strip_title_counter, strip_titles, title_key
+
+BODY = "The council approved the tram line on Tuesday."
+
+
+def test_removes_repeats_with_junk_anywhere():
+    """It removes the title with a counter, a site suffix and another case, anywhere."""
+    text = f"Tram line approved 0\n\n{BODY}\n\nTRAM LINE APPROVED | Rivertown Gazette"
+    out, edits = strip_titles("Tram line approved", text)
+    assert out == BODY
+    assert [e.step for e in edits] == ["title", "title"]
+    assert "comment counter" in edits[0].detail and "site name" in edits[1].detail
+
+
+def test_keeps_first_sentence_that_starts_like_the_title():
+    """It keeps a first sentence that begins with the title's words."""
+    text = "Tram line approved by the council after a long fight.\n\n" + BODY
+    assert strip_titles("Tram line approved", text) == (text, [])
+
+
+def test_ignores_tiny_titles():
+    """It does nothing with a title too short to match safely."""
+    assert strip_titles("A", "A\n\nB.") == ("A\n\nB.", [])
+
+
+def test_key_ignores_quotes_case_and_accents():
+    """It gives the same key to quote, case and accent variants."""
+    assert title_key("“No deal,” says PM") == title_key("'NO DEAL' SAYS PM")
+    assert title_key("Η Βουλή ψήφισε") == title_key("Η ΒΟΥΛΗ ΨΗΦΙΣΕ")
+
+
+def test_clean_title_strips_site_names_but_not_speakers():
+    """It strips '| Site' and '- BBC News' but keeps BBC-style '- Blair'."""
+    assert clean_title("Budget row deepens | The Herald")[0] == "Budget row deepens"
+    assert clean_title("Budget row deepens - BBC News")[0] == "Budget row deepens"
+    assert clean_title("Tax cuts are a con - Blair") == ("Tax cuts are a con - Blair", [])
+
+
+def test_title_counter_needs_evidence_or_words():
+    """It strips '0' only with evidence, and '12 Comments' always."""
+    assert strip_title_counter("Rates held 0", "Rates held\n\nText.")[0] == "Rates held"
+    assert strip_title_counter("Rates held 0", "Text.")[0] == "Rates held 0"
+    assert strip_title_counter("Rates held 12 Comments", "Text.")[0] == "Rates held"
+    assert strip_title_counter("BUYS 100,000 SHARES", "Text.")[0] == "BUYS 100,000 SHARES"

@@ -1,0 +1,70 @@
+"""Normal form, shingles and signatures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from normnews.config import DedupConfig
+from normnews.dedup import Signer, exact_key, normal_form, reference_signature, shingles
+
+
+def test_exact_key_ignores_case_punctuation_and_spacing():
+    """It gives one key to texts that differ only in case, quotes, dashes and spacing."""
+    a = "The “Bank” held rates—at 4.75%.\n\nGrowth slowed."
+    b = "the \"bank\" held rates - at 4.75 %  growth slowed"
+    assert exact_key(a) == exact_key(b)
+    assert exact_key(a) != exact_key("The bank cut rates to 4.5%.")
+
+
+def test_short_texts_are_one_whole_shingle():
+    """It makes a text shorter than one shingle into a single shingle of its normal form."""
+    assert shingles("Storm hits coast") == ["storm hits coast"]
+    assert shingles("") == [""]
+
+
+def test_cjk_text_uses_character_shingles():
+    """It cuts Chinese text into character n-grams, not one giant 'word'."""
+    out = shingles("台风今天登陆浙江沿海地区", char_size=5)
+    assert len(out) == 12 - 5 + 1
+    assert out[0] == "台 风 今 天 登"
+
+
+def test_mixed_japanese_keeps_latin_words_whole():
+    """It treats each kana/kanji as a token and each Latin word as one token."""
+    out = shingles("東京でNHKが報道した", char_size=3)
+    assert "で nhk が" in out
+
+
+@pytest.mark.parametrize("num_perm,seed", [(128, 1), (64, 7)])
+def test_signature_equals_datasketch(num_perm, seed):
+    """It computes exactly the values datasketch's affine32 MinHash computes."""
+    cfg = DedupConfig(num_perm=num_perm, seed=seed)
+    signer = Signer(cfg)
+    texts = [
+        "One two three four five six seven eight nine ten eleven twelve.",
+        "Short",
+        "台风今天登陆浙江沿海地区，造成大面积停电。",
+        " ".join(f"w{i}" for i in range(9000)),  # longer than one work chunk
+    ]
+    for text in texts:
+        sh = shingles(text, word_size=cfg.shingle_size, char_size=cfg.char_shingle_size)
+        np.testing.assert_array_equal(signer.signature(text), reference_signature(sh, cfg))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=300))
+def test_signature_matches_datasketch_on_any_text(text):
+    """It agrees with datasketch on arbitrary Unicode text."""
+    cfg = DedupConfig(num_perm=32)
+    sh = shingles(text, word_size=cfg.shingle_size, char_size=cfg.char_shingle_size)
+    np.testing.assert_array_equal(Signer(cfg).signature(text), reference_signature(sh, cfg))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=200))
+def test_normal_form_is_idempotent(text):
+    """It returns a fixed point: normalising twice changes nothing."""
+    assert normal_form(normal_form(text)) == normal_form(text)
