@@ -119,10 +119,11 @@ def deduper_memory(n: int, spill: Path) -> dict[str, float]:
     d = Deduper(CFG, spill_dir=spill)
     batch = 10_000
     planted = 0
+    prev = np.empty((0, CFG.num_perm), dtype=np.uint32)
     for s in range(0, n, batch):
         sigs = rng.integers(0, 2**32, size=(batch, CFG.num_perm), dtype=np.uint32)
         if s:
-            sigs[:100] = _near_copies(rng, prev[:100])  # noqa: F821 - set below
+            sigs[:100] = _near_copies(rng, prev[:100])
             planted += 100
         prev = sigs
         d.add_batch(

@@ -65,6 +65,11 @@ TEMPLATE = (
 )
 
 
+def _gz(path: Path, mode: str = "rt", encoding: str = "utf-8") -> list[str]:
+    with gzip.open(path, mode, encoding=encoding) as fh:
+        return list(fh)
+
+
 def dedup(texts: list[str], published: list[int | None] | None = None) -> dict[int, Match]:
     signer = Signer(CFG)
     d = Deduper(CFG)
@@ -119,8 +124,6 @@ def group_eval(
                 "method": m.method,
                 "similarity": m.similarity,
                 "shingle_jaccard": round(jaccard(texts[i], texts[j]), 3),
-                "removed_start": texts[i][:80],
-                "kept_start": texts[j][:80],
             }
         )
     return {
@@ -138,9 +141,7 @@ def group_eval(
 def bbc() -> tuple[dict[str, object], list[dict[str, str]]]:
     rows = [
         json.loads(x)
-        for x in gzip.open(
-            CORPORA / "bbc-news-fulltext/bbc-news-2225.jsonl.gz", "rt", encoding="utf-8"
-        )
+        for x in _gz(CORPORA / "bbc-news-fulltext/bbc-news-2225.jsonl.gz", "rt", encoding="utf-8")
     ]
     groups = json.loads((CORPORA / "bbc-news-fulltext/duplicate-groups.json").read_text())
     texts = [clean(r["title"], r["body"]) for r in rows]
@@ -151,7 +152,7 @@ def bbc() -> tuple[dict[str, object], list[dict[str, str]]]:
 def reuters() -> dict[str, object]:
     rows = [
         json.loads(x)
-        for x in gzip.open(CORPORA / "reuters-21578/reuters21578.jsonl.gz", "rt", encoding="utf-8")
+        for x in _gz(CORPORA / "reuters-21578/reuters21578.jsonl.gz", "rt", encoding="utf-8")
     ]
     rows = [r for r in rows if (r.get("body") or "").strip()]
     groups = json.loads((CORPORA / "reuters-21578/duplicate-groups.json").read_text())
@@ -207,6 +208,10 @@ def planted(rows: list[dict[str, str]]) -> dict[str, object]:
         texts.append(clean(None, first + "\n\n" + TEMPLATE))
         truth.append(len(truth))
         published.append(20_000 + len(texts))
+    names = [
+        pool[t]["id"] if i < len(pool) else f"copy-of:{pool[t]['id']}"
+        for i, t in enumerate(truth[:neg_start])
+    ] + [f"template-negative-{i}" for i in range(len(texts) - neg_start)]
     out = dedup(texts, published)
     label = clusters_of(len(texts), out)
     true_pairs = _pairs(truth)
@@ -218,14 +223,19 @@ def planted(rows: list[dict[str, str]]) -> dict[str, object]:
         k: sum(1 for i in v if label[i] == label[truth[i]]) / len(v) for k, v in kinds.items()
     }
     template_merges = [
-        {"removed": texts[i][:70], "kept": texts[int(out[i].duplicate_of)][:70],
-         "similarity": out[i].similarity}
-        for i in range(neg_start, len(texts)) if i in out
+        {
+            "removed": names[i],
+            "kept": names[int(out[i].duplicate_of)],
+            "similarity": out[i].similarity,
+        }
+        for i in range(neg_start, len(texts))
+        if i in out
     ]
-    above = [i for k, v in kinds.items() for i, j in zip(v, true_j[k], strict=True)
-             if j >= CFG.threshold]
+    above = [
+        i for k, v in kinds.items() for i, j in zip(v, true_j[k], strict=True) if j >= CFG.threshold
+    ]
     recall_above = sum(1 for i in above if label[i] == label[truth[i]]) / len(above)
-    false = [{"a": texts[a][:70], "b": texts[b][:70]} for a, b in sorted(pred_pairs - true_pairs)]
+    false = [{"a": names[a], "b": names[b]} for a, b in sorted(pred_pairs - true_pairs)]
     return {
         "articles": len(texts),
         "true_pairs": len(true_pairs),
@@ -267,7 +277,7 @@ def tgcontest() -> dict[str, object]:
                     bad += 1
                     bad_merged += merged
                     if merged:
-                        examples.append({"file": path.name, "a": a[:80], "b": b[:80]})
+                        examples.append({"file": path.name, "a": row["INPUT:first_url"]})
                 else:
                     ok += 1
                     ok_merged += merged

@@ -41,3 +41,49 @@ def run_cli(*args: str | Path, env: dict[str, str] | None = None, timeout: float
         check=False,
     )
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+# --- synthetic newsroom ---------------------------------------------------------------------
+# Stories are built from a seeded vocabulary so that two different stories share almost no
+# 5-word shingles, while a near-copy (a few words changed, one sentence dropped) stays far
+# above the dedup threshold. The tests know which story each article tells.
+
+_WORDS = (
+    "harbour council minister budget union strike ferry railway school hospital museum "
+    "election court police storm flood river bridge market bank shares export farmers "
+    "fishing energy wind solar tram airport nurses teachers pension housing rent tax "
+    "report survey festival library stadium club coach season record drought forest "
+    "mayor province border treaty summit talks factory workers contract tender inquiry "
+    "witness trial verdict appeal ruling agency inspector audit deficit surplus growth "
+    "inflation wages prices fuel diesel electric battery cable network mobile signal "
+    "coast island village district suburb quarter square avenue station platform"
+).split()
+
+
+def story_text(story: int, sentences: int = 8) -> str:
+    """A deterministic, distinct article body for story number ``story``."""
+    import random
+
+    rng = random.Random(story * 7919 + 13)
+    paras = []
+    for p in range(2):
+        sents = []
+        for _ in range(sentences // 2):
+            words = [rng.choice(_WORDS) for _ in range(rng.randint(12, 18))]
+            words[0] = words[0].capitalize()
+            sents.append(" ".join(words) + ".")
+        paras.append(" ".join(sents))
+    return "\n\n".join(paras)
+
+
+def near_copy(text: str, seed: int) -> str:
+    """The same story lightly edited: a handful of words replaced."""
+    import random
+
+    rng = random.Random(seed)
+    words = text.split(" ")
+    for _ in range(2):
+        i = rng.randrange(1, len(words) - 1)
+        if not words[i].endswith((".", "\n")):
+            words[i] = rng.choice(_WORDS)
+    return " ".join(words)

@@ -85,6 +85,9 @@ class CleanConfig:
             (at most 4 words, no digits, no sentence punctuation): navigation menus in
             all-visible-text scrapes. Default ``4``: lists in news copy carry numbers or
             punctuation; ``0`` switches the rule off.
+        boilerplate_page_trim: On a whole-page scrape (30+ paragraphs, mostly short non-prose
+            lines, 10+ furniture lines already found) keep only the main run of prose and what lies
+            inside it. Default ``True``: an article never has that shape, a page always does.
         boilerplate_min_articles: A short line seen in at least this many distinct articles
             (of the run plus earlier runs) is boilerplate. Default ``5``: a wire story re-sent
             a few times must not make its own sentences look like a site template.
@@ -106,6 +109,7 @@ class CleanConfig:
     boilerplate_max_words: int = 16
     boilerplate_phrases: bool = True
     boilerplate_nav_run: int = 4
+    boilerplate_page_trim: bool = True
     truncation: bool = True
     min_words: int = 1
 

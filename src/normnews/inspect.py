@@ -101,7 +101,8 @@ def _describe(dataset: str, row: dict[str, object]) -> list[str]:
         return [f"- {row['title']!s}  [{where}; edits: {', '.join(steps) or 'none'}]", f"    {body}"]
     if dataset == "duplicates":
         return [
-            f"- {where} ({row['title']}) is {"an" if row["method"] == "exact" else "a"} {row["method"]} copy of {row['duplicate_of']} "
+            f"- {where} ({row['title']}) is {'an' if row['method'] == 'exact' else 'a'} "
+            f"{row['method']} copy of {row['duplicate_of']} "
             f"(similarity {float(row['similarity']):.2f})"  # type: ignore[arg-type]
         ]
     return [f"- {where}: {row['reason']}: {row['detail']}"]

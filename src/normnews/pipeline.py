@@ -40,7 +40,7 @@ from normnews.ingest.discover import InputFile, discover
 from normnews.ingest.readers import read_file
 from normnews.model import Duplicate, RawRecord, Reject
 from normnews.output.manifest import Manifest, manifest_path
-from normnews.output.publish import publish, recover
+from normnews.output.publish import Move, publish, recover, write_atomic
 from normnews.output.writer import (
     DatasetWriter,
     article_row,
@@ -53,10 +53,19 @@ from normnews.process import (
     Processed,
     WorkerSetup,
     census_batch,
+    init_pool_worker,
     init_worker,
     process_batch,
 )
-from normnews.schema import ARTICLES, SPOOL, ParquetSink, iter_parquet_batches, table_from_rows
+from normnews.schema import (
+    ARTICLES,
+    SPOOL,
+    ParquetSink,
+    iter_parquet_batches,
+    parquet_rows,
+    table_from_rows,
+    take_rows,
+)
 from normnews.state import STATE_DIR, LedgerEntry, RunLock, load_ledger, write_ledger
 from normnews.statefiles import load_census, write_census
 
@@ -281,7 +290,7 @@ def _run_staged(
 
     writers = open_writers(staging, run_date=day, run_id=run_id)
     history = (
-        HistoryIndex.open(out / STATE_DIR, config.dedup, before=day)
+        HistoryIndex.open(out / STATE_DIR, config.dedup, before=day, include_day=include_day)
         if config.dedup.enabled and config.dedup.history
         else None
     )
@@ -376,8 +385,6 @@ def _run_staged(
         manifest.status = "failed_too_many_rejects"
         manifest.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
         manifest.timings = timer.timings
-        from normnews.output.publish import write_atomic
-
         write_atomic(manifest_path(out, run_id), manifest.to_json())
         raise TooManyRejects(
             f"{n_rejects} of {records_in} input records were rejected ({rate:.1%}), more than "
@@ -400,7 +407,7 @@ def _run_staged(
     )
     write_census(state, day, run_id, run_census)
     if config.dedup.enabled:
-        deduper.write_history(state, day, matches)
+        deduper.write_history(state, day, matches, f"part-{run_id}")
     t = timer.lap("state", t, "publish")
 
     moves = _moves(staging, day, plan.replace_day)
@@ -425,8 +432,6 @@ def _micros(value: datetime | None) -> int | None:
 
 
 def _rows(path: Path) -> int:
-    from normnews.schema import parquet_rows
-
     return parquet_rows(path)
 
 
@@ -443,7 +448,7 @@ class _pool:
             init_worker(self.setup)
             return None
         self.executor = ProcessPoolExecutor(
-            max_workers=self.workers, initializer=init_worker, initargs=(self.setup,)
+            max_workers=self.workers, initializer=init_pool_worker, initargs=(self.setup,)
         )
         return self.executor
 
@@ -454,8 +459,6 @@ class _pool:
 
 def _split_spool(spool_path: Path, matches: dict[int, Match], writers: dict[str, DatasetWriter]) -> int:
     """Stream the spool into ``articles`` (kept) and ``duplicates`` (removed); count kept."""
-    from normnews.schema import take_rows
-
     index = 0
     kept_total = 0
     for batch in iter_parquet_batches(spool_path, batch_rows=4096):
@@ -479,18 +482,20 @@ def _split_spool(spool_path: Path, matches: dict[int, Match], writers: dict[str,
     return kept_total
 
 
-def _moves(staging: Path, day: date, replace_day: bool) -> list[Any]:
-    """What to move into place: whole day partitions when rebuilding, else new part files."""
-    from normnews.output.publish import Move
+def _moves(staging: Path, day: date, replace_day: bool) -> list[Move]:
+    """What to move into place: new part files, or whole day partitions when rebuilding.
 
+    Everything else staged (the history header) is moved file by file; scratch folders
+    (``_spool``, ``_spill``) never are.
+    """
     part = f"run_date={day.isoformat()}"
     moves: list[Move] = []
-    for folder in sorted(staging.rglob(part)):
-        if not folder.is_dir() or "_spool" in folder.parts or "_spill" in folder.parts:
+    for path in sorted(staging.rglob("*")):
+        rel = path.relative_to(staging)
+        if rel.parts[0] in ("_spool", "_spill"):
             continue
-        rel = folder.relative_to(staging)
-        if replace_day:
+        if replace_day and path.is_dir() and path.name == part:
             moves.append(Move(rel.as_posix()))
-        else:
-            moves.extend(Move(p.relative_to(staging).as_posix()) for p in sorted(folder.iterdir()))
+        elif path.is_file() and not (replace_day and part in rel.parts):
+            moves.append(Move(rel.as_posix()))
     return moves

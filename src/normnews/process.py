@@ -9,6 +9,9 @@ workers there are or how the batches were cut.
 from __future__ import annotations
 
 import email.utils
+import os
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -53,11 +56,31 @@ _SETUP: WorkerSetup | None = None
 _SIGNER: Signer | None = None
 
 
-def init_worker(setup: WorkerSetup) -> None:
-    """Set up this process for :func:`process_batch` (the pool's initializer)."""
+def init_worker(setup: WorkerSetup, *, watch_parent: bool = False) -> None:
+    """Set up this process for :func:`process_batch` (the pool's initializer).
+
+    Args:
+        setup: Configs and the boilerplate line set.
+        watch_parent: Exit when the parent process dies. Pool workers need it: a parent killed
+            by SIGKILL never tells its pool to stop, and a forked worker keeps the queue's
+            write end open, so it would otherwise wait for work forever.
+    """
     global _SETUP, _SIGNER
     _SETUP = setup
     _SIGNER = Signer(setup.config.dedup)
+    if watch_parent:
+        threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def init_pool_worker(setup: WorkerSetup) -> None:
+    """:func:`init_worker` for a worker process of a pool."""
+    init_worker(setup, watch_parent=True)
 
 
 def article_id(source: str, record: int) -> str:

@@ -26,9 +26,11 @@ LOCK_NAME = "lock"
 class RunLock:
     """An exclusive lock on an output root, held for the whole run.
 
-    It is a ``flock`` on ``_state/lock``: the kernel drops it when the holding process dies, so
-    a lock left by a killed run is stale by construction and the next run simply takes it. The
-    file holds the holder's pid and host, for the message the loser prints.
+    It is a POSIX record lock (``lockf``) on ``_state/lock``: the kernel drops it when the holding
+    process dies, so a lock left by a killed run is stale by construction and the next run
+    simply takes it. Unlike ``flock``, a record lock is not inherited by forked worker
+    processes, so workers orphaned by a killed run cannot keep holding it. The file holds the
+    holder's pid and host, for the message the loser prints.
     """
 
     def __init__(self, out: Path) -> None:
@@ -40,8 +42,8 @@ class RunLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
             holder = os.read(fd, 512).decode("utf-8", "replace").strip() or "unknown"
             os.close(fd)
             raise LockHeld(
@@ -57,7 +59,7 @@ class RunLock:
         """Drop the lock (the file stays; an unlocked file is not a lock)."""
         if self._fd is not None:
             os.ftruncate(self._fd, 0)
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            fcntl.lockf(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
 

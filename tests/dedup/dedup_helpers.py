@@ -16,9 +16,7 @@ _SYLLABLES = ["ka", "to", "ri", "men", "sa", "lo", "vi", "dun", "pe", "ra", "ne"
 def words(seed: int, n: int) -> list[str]:
     """``n`` pseudo-words drawn from a large made-up vocabulary (deterministic)."""
     rng = random.Random(seed)
-    return [
-        "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(1, 4))) for _ in range(n)
-    ]
+    return ["".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(1, 4))) for _ in range(n)]
 
 
 def article(seed: int, n_words: int = 300, paragraphs: int = 5) -> str:

@@ -6,10 +6,10 @@ import random
 
 import numpy as np
 import pytest
-from dedup.dedup_helpers import article, edit_words, run_dedup, words
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dedup.dedup_helpers import article, edit_words, run_dedup, words
 from normnews.config import DedupConfig
 from normnews.dedup import Deduper, Signer, exact_key
 
@@ -25,8 +25,13 @@ def test_exact_copies_are_removed_once():
 def test_reheadlined_copy_is_removed():
     """It removes a copy whose headline line was rewritten but whose body is the same."""
     body = article(3)
-    out = run_dedup(["China continues breakneck growth\n\n" + body,
-                     "China continues rapid growth\n\n" + body, article(4)])
+    out = run_dedup(
+        [
+            "China continues breakneck growth\n\n" + body,
+            "China continues rapid growth\n\n" + body,
+            article(4),
+        ]
+    )
     assert list(out) == [1]
     assert out[1].method == "near" and out[1].similarity >= 0.9
 
@@ -35,7 +40,9 @@ def test_edited_copy_and_dropped_paragraph_are_removed():
     """It removes a copy with a few words edited and one with a paragraph dropped."""
     base = article(5, 400)
     dropped = "\n\n".join(base.split("\n\n")[:-1])
-    out = run_dedup([base, edit_words(base, 1, 6), dropped, article(6, 400)], published=[1, 2, 3, 4])
+    out = run_dedup(
+        [base, edit_words(base, 1, 6), dropped, article(6, 400)], published=[1, 2, 3, 4]
+    )
     assert set(out) == {1, 2}
     assert all(m.duplicate_of == "a0" for m in out.values())
 
@@ -77,9 +84,15 @@ def test_distinct_short_texts_are_kept_and_identical_ones_removed():
 
 def test_cjk_near_copies_are_removed():
     """It removes a Chinese near-copy and keeps a different Chinese story."""
-    base = "台风今天登陆浙江沿海地区，造成大面积停电，数万居民被紧急转移，交通一度中断。" * 3
+    base = (
+        "台风今天登陆浙江沿海地区\uff0c造成大面积停电\uff0c数万居民被紧急转移\uff0c交通一度中断。"
+        * 3
+    )
     near = base.replace("数万", "五万", 1)
-    other = "央行宣布维持基准利率不变，市场反应平淡，股市小幅上涨，分析人士预计年内不会降息。" * 3
+    other = (
+        "央行宣布维持基准利率不变\uff0c市场反应平淡\uff0c股市小幅上涨\uff0c分析人士预计年内不会降息。"
+        * 3
+    )
     out = run_dedup([base, near, other], published=[1, 2, 3])
     assert out.keys() == {1}
 

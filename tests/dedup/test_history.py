@@ -7,8 +7,8 @@ from datetime import date
 
 import numpy as np
 import pytest
-from dedup.dedup_helpers import article, edit_words, run_dedup
 
+from dedup.dedup_helpers import article, edit_words, run_dedup
 from normnews.config import DedupConfig
 from normnews.dedup import (
     Deduper,
@@ -51,8 +51,9 @@ def test_history_wins_over_an_earlier_published_new_article(tmp_path):
     old = article(20)
     _write(tmp_path, D1, ["h0"], [old], cfg)
     history = HistoryIndex.open(tmp_path, cfg, before=D2)
-    out = run_dedup([edit_words(old, 1, 2), edit_words(old, 2, 2)], cfg, history=history,
-                    published=[0, 1])
+    out = run_dedup(
+        [edit_words(old, 1, 2), edit_words(old, 2, 2)], cfg, history=history, published=[0, 1]
+    )
     assert {m.duplicate_of for m in out.values()} == {"h0"}
 
 
@@ -70,8 +71,12 @@ def test_as_of_reads_only_earlier_partitions(tmp_path):
 
 @pytest.mark.parametrize(
     "changed",
-    [DedupConfig(seed=2), DedupConfig(num_perm=64), DedupConfig(bands=16, rows=8),
-     DedupConfig(shingle_size=4)],
+    [
+        DedupConfig(seed=2),
+        DedupConfig(num_perm=64),
+        DedupConfig(bands=16, rows=8),
+        DedupConfig(shingle_size=4),
+    ],
 )
 def test_header_mismatch_refuses_to_run(tmp_path, changed):
     """It raises StateMismatch, naming the rebuild command, when settings differ."""
@@ -97,7 +102,7 @@ def test_partition_without_header_is_refused(tmp_path):
     cfg = DedupConfig()
     _write(tmp_path, D1, ["h0"], [article(42)], cfg)
     (tmp_path / "history" / "_header.json").unlink()
-    with pytest.raises(StateMismatch, match="no _header.json"):
+    with pytest.raises(StateMismatch, match=r"no _header\.json"):
         HistoryIndex.open(tmp_path, cfg, before=D2)
 
 
@@ -115,13 +120,24 @@ def test_write_history_round_trip_and_compact(tmp_path):
     texts = [article(60), article(61), article(60)]
     signer = Signer(cfg)
     d = Deduper(cfg)
-    d.add_batch(["x", "y", "z"], [exact_key(t) for t in texts], signer.signatures(texts),
-                [None] * 3, [len(t) for t in texts])
+    d.add_batch(
+        ["x", "y", "z"],
+        [exact_key(t) for t in texts],
+        signer.signatures(texts),
+        [None] * 3,
+        [len(t) for t in texts],
+    )
     removed = d.resolve()
     d.write_history(tmp_path, D1, removed)
     extra = tmp_path / "history" / "run_date=2026-11-01" / "part-1.parquet"
-    write_partition(tmp_path / "other", D1, ["w"], [exact_key(article(62))],
-                    signer.signatures([article(62)]), cfg).rename(extra)
+    write_partition(
+        tmp_path / "other",
+        D1,
+        ["w"],
+        [exact_key(article(62))],
+        signer.signatures([article(62)]),
+        cfg,
+    ).rename(extra)
     assert stats(tmp_path)["rows"] == 3
     before = HistoryIndex.open(tmp_path, cfg, before=D2)
     ids_before = before._fetch(np.arange(3))[0]

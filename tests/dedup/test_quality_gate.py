@@ -30,7 +30,9 @@ def _predict(case: dict) -> str:
     inp = case["input"]
     texts = [inp["a"], inp["b"], *inp.get("context", [])]
     out = run_dedup(texts, published=list(range(len(texts))))
-    merged = (1 in out and out[1].duplicate_of == "a0") or (0 in out and out[0].duplicate_of == "a1")
+    merged = (1 in out and out[1].duplicate_of == "a0") or (
+        0 in out and out[0].duplicate_of == "a1"
+    )
     return "duplicate" if merged else "distinct"
 
 

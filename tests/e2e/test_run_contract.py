@@ -124,9 +124,13 @@ def build_tree(root: Path) -> int:
 
     broken = root / "broken"
     broken.mkdir()
-    good_then_bad = _jsonl([{"title": "Kept before the break", "text": "This line is fine."}])
-    (broken / "truncated.jsonl.gz").write_bytes(gzip.compress(good_then_bad * 3)[:-12])
-    records += 4  # at most 3 good lines + the truncation reject; checked by accounting below
+    lines = [
+        {"title": f"Dispatch {i}", "text": f"Dispatch number {i} reports {i * 37 % 101} boats."}
+        for i in range(400)
+    ]
+    packed = gzip.compress(_jsonl(lines))
+    # Cut the stream two thirds in: the lines before the cut are readable, the rest are lost.
+    (broken / "truncated.jsonl.gz").write_bytes(packed[: len(packed) * 2 // 3])
     (broken / "malformed.jsonl").write_bytes(
         _jsonl([{"title": "Fine one", "text": "A complete record."}])
         + b'{"title": "cut\n'

@@ -180,21 +180,21 @@ def test_jsonl_rejects_values_that_are_not_objects(read_input: Read):
         (2, "not_an_object"),
         (3, "ok"),
     ]
-    assert "array" in items[0].detail  # type: ignore[union-attr]
+    assert "array" in items[0].detail
 
 
 def test_jsonl_with_crlf_and_bom(read_input: Read):
     """It reads Windows line endings and a UTF-8 BOM, recording utf-8-sig."""
     data = codecs.BOM_UTF8 + b'{"text": "a"}\r\n{"text": "b"}\r\n'
     items = read_input("f.jsonl", data)
-    assert [(i.text, i.encoding) for i in items] == [("a", "utf-8-sig"), ("b", "utf-8-sig")]  # type: ignore[union-attr]
+    assert [(i.text, i.encoding) for i in items] == [("a", "utf-8-sig"), ("b", "utf-8-sig")]
 
 
 def test_jsonl_utf16_is_streamed(read_input: Read):
     """It reads a UTF-16 JSON-lines file with a BOM."""
     data = jsonl({"title": "Été", "text": "Très chaud"}, {"text": "Hiver"}).encode("utf-16")
     items = read_input("f.jsonl", data)
-    assert [(i.title, i.text, i.encoding) for i in items] == [  # type: ignore[union-attr]
+    assert [(i.title, i.text, i.encoding) for i in items] == [
         ("Été", "Très chaud", "utf-16-le"),
         (None, "Hiver", "utf-16-le"),
     ]
@@ -208,7 +208,7 @@ def test_jsonl_legacy_lines_fall_back_per_line(read_input: Read):
         + '{"text": "caf\u00e9"}\n'.encode("utf-8")
     )
     items = read_input("f.jsonl", data)
-    assert [(i.text, i.encoding) for i in items] == [  # type: ignore[union-attr]
+    assert [(i.text, i.encoding) for i in items] == [
         ("plain ascii", "utf-8"),
         ("£5 \u201cdeal\u201d", "cp1252"),
         ("café", "utf-8"),
@@ -270,9 +270,9 @@ def test_first_present_non_empty_alias_wins(read_input: Read):
             {"id": "i", "guid": "g", "text": "x"},
         ),
     )
-    assert [r.text for r in recs[:3]] == ["1", "2", "3"]  # type: ignore[union-attr]
-    assert [r.title for r in recs[3:5]] == ["t", "h"]  # type: ignore[union-attr]
-    assert recs[5].guid == "i"  # type: ignore[union-attr]
+    assert [r.text for r in recs[:3]] == ["1", "2", "3"]
+    assert [r.title for r in recs[3:5]] == ["t", "h"]
+    assert recs[5].guid == "i"
 
 
 def test_numbers_become_strings_and_nested_values_are_missing(read_input: Read):
@@ -339,7 +339,7 @@ def test_json_container_object(read_input: Read, key: str):
 def test_json_lines_saved_as_json(read_input: Read):
     """It reads a .json file that holds one object per line as JSON lines."""
     items = read_input("a.json", jsonl({"text": "a"}, {"text": "b"}))
-    assert [i.text for i in items] == ["a", "b"]  # type: ignore[union-attr]
+    assert [i.text for i in items] == ["a", "b"]
 
 
 def test_json_array_with_trailing_junk_is_one_reject(read_input: Read):
@@ -387,14 +387,14 @@ def test_csv_row_with_wrong_field_count_is_rejected_alone(read_input: Read):
     data = "title,text\nA,one\nB,two,extra\nC,three\n"
     items = read_input("a.csv", data)
     assert summary(items) == [(0, "ok"), (1, "bad_row"), (2, "ok")]
-    assert items[1].detail == "line 3: 3 fields, the header has 2"  # type: ignore[union-attr]
+    assert items[1].detail == "line 3: 3 fields, the header has 2"
 
 
 def test_csv_quoted_multiline_field_and_blank_lines(read_input: Read):
     """It keeps newlines inside quoted fields and skips blank lines without counting them."""
     data = 'title,text\n\n"A","para one\r\n\r\npara two"\n\nB,"say ""hi"""\n'
     items = read_input("a.csv", data)
-    assert [(i.record, i.text) for i in items] == [  # type: ignore[union-attr]
+    assert [(i.record, i.text) for i in items] == [
         (0, "para one\r\n\r\npara two"),
         (1, 'say "hi"'),
     ]
@@ -423,7 +423,7 @@ def test_csv_in_cp1252(read_input: Read):
     """It decodes cp1252 rows and records the encoding per row."""
     data = "title,text\nA,plain\nB,£10 \u201cbargain\u201d\n".encode("cp1252")
     items = read_input("a.csv", data)
-    assert [(i.text, i.encoding) for i in items] == [  # type: ignore[union-attr]
+    assert [(i.text, i.encoding) for i in items] == [
         ("plain", "utf-8"),
         ("£10 \u201cbargain\u201d", "cp1252"),
     ]
@@ -434,7 +434,7 @@ def test_csv_with_a_stray_nul_byte(read_input: Read):
     long_row = "A," + "one " * 100 + "\n"
     data = b"title,text\n" + long_row.encode() + b"B,t\x00wo\nC,three\n"
     items = read_input("a.csv", data)
-    assert [(i.record, i.text) for i in items[1:]] == [(1, "t\x00wo"), (2, "three")]  # type: ignore[union-attr]
+    assert [(i.record, i.text) for i in items[1:]] == [(1, "t\x00wo"), (2, "three")]
 
 
 # --------------------------------------------------------------------------------------------
@@ -565,7 +565,7 @@ def test_multi_frame_zstd_is_read_whole(tmp_path: Path):
     frames = [compress(jsonl({"text": t}).encode(), "zst") for t in "ab"]
     data = b"".join(frames)
     items = list(read_file(write_input(tmp_path, "a.jsonl.zst", data)))
-    assert [i.text for i in items] == ["a", "b"]  # type: ignore[union-attr]
+    assert [i.text for i in items] == ["a", "b"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -622,7 +622,7 @@ def test_unexpected_reader_error_becomes_read_error(
     monkeypatch.setitem(READERS, "txt", failing_reader)
     items = list(read_file(write_input(tmp_path, "a.txt", "x")))
     assert summary(items) == [(0, "ok"), (1, "read_error")]
-    assert items[1].detail == "KeyError: 'boom'"  # type: ignore[union-attr]
+    assert items[1].detail == "KeyError: 'boom'"
 
 
 # --------------------------------------------------------------------------------------------

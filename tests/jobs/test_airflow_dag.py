@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from normnews.schema import read_table
+
 ROOT = Path(__file__).resolve().parents[2]
 DAGS_FOLDER = ROOT / "jobs" / "airflow"
 SAMPLE = ROOT / "data" / "sample"
@@ -77,8 +79,8 @@ class Airflow:
     env: dict[str, str]
     logs: Path
 
-    def run(self, *args: str, name: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        """Run ``python -m airflow ARGS``; keep its output in ``logs/<name>.log``."""
+    def run(self, *args: str, name: str) -> subprocess.CompletedProcess[str]:
+        """Run ``python -m airflow ARGS``, assert it exits 0; keep its output in ``logs/``."""
         proc = subprocess.run(
             [str(self.python), "-m", "airflow", *args],
             capture_output=True,
@@ -88,11 +90,10 @@ class Airflow:
             check=False,
         )
         (self.logs / f"{name}.log").write_text(proc.stdout + "\n--- stderr ---\n" + proc.stderr)
-        if check:
-            assert proc.returncode == 0, (
-                f"airflow {' '.join(args)} exited {proc.returncode}:\n"
-                + (proc.stdout + proc.stderr)[-6000:]
-            )
+        assert proc.returncode == 0, (
+            f"airflow {' '.join(args)} exited {proc.returncode}:\n"
+            + (proc.stdout + proc.stderr)[-6000:]
+        )
         return proc
 
     def run_json(self, *args: str, name: str) -> list[dict[str, str]]:
@@ -187,7 +188,9 @@ def test_dag_run_publishes_the_run_date_partition(
 ) -> None:
     """A dags test run succeeds, checks the summary and writes articles for its logical date."""
     assert first_run == {"run_normnews": "success", "check_summary": "success"}
-    assert article_parts(airflow), f"no Parquet under {out_root(airflow)}/articles"
+    parts = article_parts(airflow)
+    assert parts, f"no Parquet under {out_root(airflow)}/articles"
+    assert sum(read_table(part, columns=["article_id"]).num_rows for part in parts) > 0
     manifests = list((out_root(airflow) / "_runs").glob("*.json"))
     assert manifests, "no run manifest"
 

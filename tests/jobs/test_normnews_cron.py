@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from normnews.schema import read_table
 from normnews.state import RunLock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,7 +78,9 @@ def test_first_run_publishes_the_partition(cron_env: dict[str, str]) -> None:
     done = run_wrapper(cron_env)
     assert done.code == 0, done.stderr
     out = Path(cron_env["NORMNEWS_OUT"])
-    assert parquet_parts(out), f"no articles under {out}; stderr:\n{done.stderr}"
+    parts = parquet_parts(out)
+    assert parts, f"no articles under {out}; stderr:\n{done.stderr}"
+    assert sum(read_table(part, columns=["article_id"]).num_rows for part in parts) > 0
     assert list((out / "_runs").glob("*.json")), "no run manifest"
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     assert summary["status"] == "ok"

@@ -12,11 +12,15 @@ Three kinds of evidence, each recorded in the edit detail:
    that follow (post titles, form fields, dates) go too, up to the next prose paragraph.
 3. **Corpus frequency** (``frequent``): a short paragraph whose census key repeats across the
    site's articles (see :mod:`normnews.clean.census`).
+5. **Whole-page scrapes** (``boilerplate_page_trim``): a text of 30+ paragraphs, mostly short
+   non-prose lines, where other rules already found ``PAGE_EVIDENCE`` furniture paragraphs, is a page's visible text; only its main run
+   of prose (and the headings and captions inside it) is the article (see :func:`_trim_page`).
 4. **Navigation runs** (``boilerplate_nav_run``): ``N`` or more consecutive very short
    paragraphs (at most ``NAV_MAX_WORDS`` words, no digits, no sentence punctuation) are a menu,
    but only on a text where other rules already found ``NAV_EVIDENCE`` furniture paragraphs
-   (an all-visible-text scrape of a page). In a clean article such a run is a list (fixtures,
-   names) and stays.
+   (an all-visible-text scrape of a page), and only when the run opens the text or holds a
+   furniture paragraph itself (``Home``, ``Search``). In a clean article such a run is a list
+   (fixtures, names) and stays.
 """
 
 from __future__ import annotations
@@ -70,7 +74,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (
         "related-posts heading",
         r"related(?: posts?| articles?| stories| content| links| coverage| news| reading| "
-        r"topics| videos?| items)?|you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|"
+        r"topics| videos?| items)?(?: ?: .{1,120})?|you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|"
         r"more (?:stories|news|articles|videos|from|on|in|like this)(?: .{0,60})?|"
         r"recommended(?: for you| stories| articles| reading)?|see also|also read|"
         r"read (?:more|next|also)(?: ?:.*)?|continue reading.*|most (?:read|popular|viewed|"
@@ -91,7 +95,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
         r"get (?:the latest|our|breaking) .{0,60}(?:inbox|alerts?)|"
         r"click here.{0,80}|tap here.{0,60}|download (?:our|the) app.{0,40}|"
         r"(?:sign|log) (?:in|out)|log ?in|register|my account|"
-        r"(?:sign|log) in (?:or|/) (?:register|sign up|subscribe)",
+        r"(?:sign|log) ?in ?(?:or|/|\||·) ?(?:register|sign up|subscribe|create an account)|"
+        r"(?:register|subscribe) ?(?:or|/|\||·) ?(?:sign|log) ?in",
     ),
     (
         "ad marker",
@@ -142,6 +147,23 @@ SCRIPT_RE = re.compile(
     r"\bjQuery\b|\$\(\s*['\"]|\}\s*\)\s*;|=>\s*\{|</?script|<!--|-->|\bgtag\(|dataLayer|"
     r"\.push\(\s*\{|@media\b|\{\s*[a-z-]+\s*:\s*[^;{}]+;",
 )
+CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+MENU_FURNITURE = frozenset({"navigation word", "repeats across the site's articles"})
+"""Removed paragraphs that make a run of short items a menu (an ad marker inside a list of
+fixtures does not)."""
+PAGE_EVIDENCE = 10
+"""Paragraphs other rules removed before a text counts as a whole page (a page's header,
+menus and footer give dozens; a clean article none)."""
+PAGE_MIN_PARAGRAPHS = 30
+"""A text with fewer live paragraphs is an article, not a whole page."""
+PAGE_MAX_PROSE_SHARE = 0.5
+"""...and so is one where at least half of them are prose."""
+PAGE_GAP = 6
+"""Non-prose paragraphs allowed between two prose paragraphs of one cluster."""
+PAGE_KEEP_SHARE = 0.3
+"""Clusters with this share of the biggest cluster's words are article text too."""
+PROSE_WORDS = 15
+PROSE_LONG_WORDS = 30
 SENTENCE_END_RE = re.compile(r"[.!?。！？…؟][\"'”’»)\]]*$")
 DIGIT_RE = re.compile(r"\d")
 
@@ -223,6 +245,8 @@ def strip_boilerplate(
     # list of fixtures or names is content.
     if run and sum(why is not None for why in reasons) >= NAV_EVIDENCE:
         _mark_nav_runs(paragraphs, reasons, run)
+    if config.boilerplate_page_trim and sum(why is not None for why in reasons) >= PAGE_EVIDENCE:
+        _trim_page(paragraphs, reasons)
     kept = [p for p, why in zip(paragraphs, reasons, strict=True) if why is None]
     edits = [
         Edit(STEP, f'removed "{_short(p)}" ({why})')
@@ -235,21 +259,69 @@ def strip_boilerplate(
 
 
 def _mark_nav_runs(paragraphs: list[str], reasons: list[str | None], run: int) -> None:
-    """Mark runs of ``run`` or more menu-like paragraphs (already-removed ones bridge a run)."""
+    """Mark runs of ``run`` or more menu-like paragraphs.
+
+    Paragraphs already removed by other rules bridge a run, and a run must hold at least one
+    of them between its items (a navigation word such as ``Home`` or ``Search``, or a line
+    the census knows) or open the text: a list of
+    fixtures or names in the middle of an article, next to furniture but not mixed with it,
+    stays.
+    """
     start = None
-    items = 0
     for i in range(len(paragraphs) + 1):
         nav = i < len(paragraphs) and (reasons[i] is not None or _nav_item(paragraphs[i]))
         if nav:
-            if start is None:
-                start, items = i, 0
-            items += reasons[i] is None
+            start = i if start is None else start
             continue
-        if start is not None and items >= run:
-            for j in range(start, i):
-                if reasons[j] is None:
-                    reasons[j] = f"menu: {items} short items in a row"
+        if start is not None:
+            items = [j for j in range(start, i) if reasons[j] is None]
+            # Furniture must sit between menu items, not only at the run's edges.
+            inner = items and any(
+                reasons[j] in MENU_FURNITURE for j in range(items[0], items[-1])
+            )
+            if len(items) >= run and (inner or start == 0):
+                for j in items:
+                    reasons[j] = f"menu: {len(items)} short items in a row"
         start = None
+
+
+def _prose(paragraph: str) -> bool:
+    words = len(paragraph.split()) + len(CJK_RE.findall(paragraph)) // 2
+    return words >= PROSE_LONG_WORDS or (
+        words >= PROSE_WORDS and SENTENCE_END_RE.search(paragraph) is not None
+    )
+
+
+def _trim_page(paragraphs: list[str], reasons: list[str | None]) -> None:
+    """On a whole-page scrape, keep the main run of prose and what sits inside it.
+
+    A page is a text of at least ``PAGE_MIN_PARAGRAPHS`` paragraphs, most of them short
+    non-prose lines. Prose paragraphs separated by at most ``PAGE_GAP`` other paragraphs form
+    a cluster; the cluster with the most prose words is the article, and so is any cluster
+    with at least ``PAGE_KEEP_SHARE`` of its words. Everything before the first and after the
+    last kept prose paragraph goes (header, related links, comments, footer); headings and
+    captions between kept prose paragraphs stay.
+    """
+    live = [i for i, why in enumerate(reasons) if why is None]
+    if len(live) < PAGE_MIN_PARAGRAPHS:
+        return
+    prose = [i for i in live if _prose(paragraphs[i])]
+    if not prose or len(prose) > PAGE_MAX_PROSE_SHARE * len(live):
+        return
+    clusters: list[list[int]] = [[prose[0]]]
+    position = {i: n for n, i in enumerate(live)}
+    for i in prose[1:]:
+        if position[i] - position[clusters[-1][-1]] - 1 > PAGE_GAP:
+            clusters.append([i])
+        else:
+            clusters[-1].append(i)
+    weights = [sum(len(paragraphs[i].split()) for i in c) for c in clusters]
+    best = max(weights)
+    keep = [c for c, w in zip(clusters, weights, strict=True) if w >= PAGE_KEEP_SHARE * best]
+    spans = [(c[0], c[-1]) for c in keep]
+    for i in live:
+        if not any(first <= i <= last for first, last in spans):
+            reasons[i] = "outside the article's main text (whole-page scrape)"
 
 
 def _short(text: str, limit: int = 120) -> str:

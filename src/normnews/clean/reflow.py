@@ -111,7 +111,11 @@ def _continues(prev: str, line: str) -> bool:
 
 
 def _joins(prev: str, line: str, width: int, indented: bool) -> bool:
-    if LIST_MARKER_RE.match(line):
+    if LIST_MARKER_RE.match(line) and (
+        LIST_MARKER_RE.match(prev) or len(prev) < width - FULL_SLACK or _indent(line) > 0
+    ):
+        # A list item, unless it follows a full prose line: then "- " is a dash the wrapper
+        # moved to the start of the line ("... In Good Company\n- starring ...").
         return False
     if indented:
         # In indented style every paragraph (and the " Reuter" sign-off) starts indented;

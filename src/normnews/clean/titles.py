@@ -135,10 +135,19 @@ def _matches(paragraph: str, key: str, akey: str) -> str | None:
         return "repeat with a comment counter"
     parts = [p for p in SEPARATOR_RE.split(paragraph) if p.strip()]
     if len(parts) > 1:
-        for i, part in enumerate(parts):
-            if _same(title_key(COUNTER_RE.sub("", part)), key, akey):
-                rest = parts[:i] + parts[i + 1 :]
-                if all(len(r.split()) <= SITE_WORDS_MAX for r in rest):
+        # The title may itself contain a separator ("Talks fail - Blair"), so try every
+        # contiguous span of parts; keys ignore separators, so a span's key is the
+        # concatenation of its parts' keys. The parts outside the span must be site-sized.
+        keys = [title_key(p) for p in parts]
+        bare = [title_key(COUNTER_RE.sub("", p)) for p in parts]
+        short = [len(p.split()) <= SITE_WORDS_MAX for p in parts]
+        for i in range(len(parts)):
+            for j in range(i + 1, len(parts) + 1):
+                if (i, j) == (0, len(parts)) or not all(short[:i] + short[j:]):
+                    continue
+                span = "".join(keys[i:j])
+                span_bare = "".join(keys[i : j - 1]) + bare[j - 1]
+                if _same(span, key, akey) or _same(span_bare, key, akey):
                     return "repeat with a site name"
     return None
 

@@ -10,9 +10,9 @@ and the complete sentences before it stay.
 Not truncations, and left alone:
 
 - paragraphs with no sentence end at all that do not look cut: headings, list items, bylines,
-  datelines, captions (``Protesters outside parliament on Tuesday``); a paragraph without any
-  sentence end is removed only when it is long prose ending on a comma, a hyphen or a function
-  word (``... nuclear ambitions, after``);
+  datelines, captions (``Protesters outside parliament on Tuesday``). A paragraph without any
+  sentence end is removed only when it ends mid-clause (a comma, a dash or a function word:
+  ``... nuclear ambitions, after``) or is long prose (12+ words) ending on a lower-case word;
 - a paragraph ending with a closing quote or bracket, a colon or a dash (it introduces a
   list), a list item (``- 8 pct bonds due 1990,``), and a paragraph followed by a list item
   or table data (``... as follows,``);
@@ -29,8 +29,10 @@ import re
 from normnews.model import Edit
 
 STEP = "truncation"
-MIN_CUT_WORDS = 8
+MIN_CUT_WORDS = 3
 """A paragraph with no sentence end must have this many words before it can count as cut."""
+MIN_PROSE_WORDS = 12
+"""...and this many to count as cut when it ends on an ordinary lower-case word."""
 
 CLOSERS = "\"'”’»)]}`」』）】›"
 END_CHARS = ".!?…;。！？؟।"
@@ -88,15 +90,24 @@ def _sentence_ends(paragraph: str) -> list[int]:
 
 
 def _looks_cut(fragment: str) -> bool:
-    """A paragraph without any sentence end: cut only if long and ending mid-clause."""
+    """A paragraph without any sentence end: is it a cut sentence rather than a heading?
+
+    It is when it ends mid-clause (a comma, a dash, a function word) and has at least
+    ``MIN_CUT_WORDS`` words, or when it is long prose (``MIN_PROSE_WORDS``) ending on a
+    lower-case word: headings and captions are short or end on a name, a date or a number.
+    """
+    if _tabular(fragment):
+        return False
     words = fragment.split()
-    cjk = len(CJK_RE.findall(fragment))
-    if len(words) + cjk // 2 < MIN_CUT_WORDS:
+    size = len(words) + len(CJK_RE.findall(fragment)) // 2
+    if size < MIN_CUT_WORDS:
         return False
     if CUT_TAIL_RE.search(fragment):
         return True
-    last = words[-1].strip("\"'“”‘’«»").lower()
-    return last in FUNCTION_WORDS
+    last = words[-1].strip("\"'“”‘’«»")
+    if last.lower() in FUNCTION_WORDS:
+        return True
+    return size >= MIN_PROSE_WORDS and last.isalpha() and last.islower()
 
 
 def _signoff(fragment: str) -> bool:

@@ -339,18 +339,21 @@ class Deduper:
 
     # -- after the run --------------------------------------------------------------------
 
-    def write_history(self, state_dir: Path, run_date: date, removed: dict[int, Match]) -> Path:
+    def write_history(
+        self, state_dir: Path, run_date: date, removed: dict[int, Match], part: str = "part-0"
+    ) -> Path:
         """Write this run's kept articles as a history partition (see ``history``).
 
         Args:
             state_dir: The staging ``_state`` directory.
             run_date: The run's ``datetime.date``.
             removed: What :meth:`resolve` returned.
+            part: The part file's name (``part-<run_id>``), one per run of a date.
 
         Returns:
             The partition file written.
         """
-        writer = PartitionWriter(state_dir, run_date, self.cfg)
+        writer = PartitionWriter(state_dir, run_date, self.cfg, part)
         store = self._signature_store()
         exact = _cat(self._exact, np.uint64)
         start = 0

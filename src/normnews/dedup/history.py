@@ -4,7 +4,8 @@ Layout under the state directory (Parquet, never pickle: a pickle from a shared 
 code when loaded)::
 
     _state/history/_header.json
-    _state/history/run_date=YYYY-MM-DD/part-0.parquet    (one row per kept article)
+    _state/history/run_date=YYYY-MM-DD/part-<run_id>.parquet  (one row per kept article; one
+                                                             part per run of that date)
 
 Columns: ``article_id``, ``exact_key`` (uint64), ``band_000``... (uint64 LSH band keys) and
 ``sig_000``... (uint32 MinHash values). The header (also stored as key/value metadata in each
@@ -187,13 +188,17 @@ class HistoryIndex:
         self.bands, self.rows = effective_params(cfg)
 
     @classmethod
-    def open(cls, state_dir: Path, cfg: DedupConfig, before: date) -> HistoryIndex:
+    def open(
+        cls, state_dir: Path, cfg: DedupConfig, before: date, *, include_day: bool = False
+    ) -> HistoryIndex:
         """Open the history under ``state_dir`` as of a run date.
 
         Args:
             state_dir: The ``_state`` directory (may not exist yet: an empty history).
             cfg: This run's dedup settings.
-            before: Only partitions with ``run_date`` strictly before this date are read.
+            before: Only partitions with ``run_date`` strictly before this date are read...
+            include_day: ...and, when true, also the parts of ``before`` itself that earlier
+                runs of that date wrote (hourly runs dedup against the same day's output).
 
         Returns:
             The index.
@@ -209,7 +214,7 @@ class HistoryIndex:
             _check_header(history_dir, expected)
         files: list[Path] = []
         for run_date, partition in parts:
-            if run_date >= before:
+            if run_date > before or (run_date == before and not include_day):
                 continue
             for path in _part_files(partition):
                 raw = schema.read_metadata(path).get(HEADER_KEY.encode())
@@ -382,18 +387,22 @@ def _ranges(n: npt.NDArray[np.intp]) -> I64:
 
 
 class PartitionWriter:
-    """Writes one run's kept articles to ``history/run_date=D/part-0.parquet`` in chunks.
+    """Writes one run's kept articles to ``history/run_date=D/<part>.parquet`` in chunks.
 
     Args:
         state_dir: The (staging) ``_state`` directory to write under.
         run_date: The run's date.
         cfg: Dedup settings (their header is written with the data).
+        part: File name (without ``.parquet``): ``part-<run_id>`` so that several runs of one
+            date each add their own part.
 
     Raises:
         StateMismatch: ``state_dir`` already holds a history with another header.
     """
 
-    def __init__(self, state_dir: Path, run_date: date, cfg: DedupConfig) -> None:
+    def __init__(
+        self, state_dir: Path, run_date: date, cfg: DedupConfig, part: str = "part-0"
+    ) -> None:
         self.cfg = cfg
         self.bands, self.rows = effective_params(cfg)
         history_dir = state_dir / "history"
@@ -403,7 +412,7 @@ class PartitionWriter:
             _check_header(history_dir, header)
         history_dir.mkdir(parents=True, exist_ok=True)
         header_path.write_text(json.dumps(header, indent=2, sort_keys=True) + "\n", "utf-8")
-        self.path = history_dir / f"run_date={run_date.isoformat()}" / "part-0.parquet"
+        self.path = history_dir / f"run_date={run_date.isoformat()}" / f"{part}.parquet"
         self._schema = schema.history_schema(
             [band_column(b) for b in range(self.bands)],
             [sig_column(i) for i in range(cfg.num_perm)],

@@ -434,10 +434,13 @@ def _json_type(value: Any) -> str:
 class _Prefixed(io.RawIOBase):
     """A raw stream that serves ``head`` first, then the rest of ``raw``."""
 
-    def __init__(self, head: bytes, raw: io.BufferedIOBase) -> None:
+    def __init__(
+        self, head: bytes, raw: io.BufferedIOBase, error: BaseException | None = None
+    ) -> None:
         super().__init__()
         self._head = head
         self._raw = raw
+        self._error = error
 
     def readable(self) -> bool:
         return True
@@ -449,9 +452,35 @@ class _Prefixed(io.RawIOBase):
             view[:n] = self._head[:n]
             self._head = self._head[n:]
             return n
+        if self._error is not None:
+            # The stream broke while the head was sniffed: serve the head, then the error.
+            raise self._error
         data = self._raw.read(len(view))
         view[: len(data)] = data
         return len(data)
+
+
+_HEAD_STEP = 4096
+
+
+def _read_head(raw: io.BufferedIOBase, size: int) -> tuple[bytes, BaseException | None]:
+    """Read up to ``size`` bytes in small steps, keeping what came before a stream error.
+
+    A single large ``read`` of a truncated gzip raises without returning the good bytes before
+    the damage; small steps lose at most one step of them.
+    """
+    chunks: list[bytes] = []
+    got = 0
+    while got < size:
+        try:
+            chunk = raw.read(min(_HEAD_STEP, size - got))
+        except (EOFError, OSError, ValueError) as exc:
+            return b"".join(chunks), exc
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks), None
 
 
 class _LineStream:
@@ -464,11 +493,11 @@ class _LineStream:
     """
 
     def __init__(self, raw: io.BufferedIOBase) -> None:
-        head = raw.read(_SNIFF_BYTES)
+        head, error = _read_head(raw, _SNIFF_BYTES)
         # Raises DecodeError("not_text") for a binary file: one reject for the file, not one per
         # "line" of noise.
         self.encoding, skip = sniff_stream(head)
-        self._bytes = io.BufferedReader(_Prefixed(head[skip:], raw), buffer_size=_CHUNK)
+        self._bytes = io.BufferedReader(_Prefixed(head[skip:], raw, error), buffer_size=_CHUNK)
         self._text: io.TextIOWrapper | None = None
         if self.encoding.startswith(("utf-16", "utf-32")):
             self._text = io.TextIOWrapper(self._bytes, encoding=self.encoding, newline="")

@@ -1,0 +1,144 @@
+"""datatrove's documented MinHash deduplication pipeline, with ftfy and Parquet output.
+
+Runs in its own virtualenv (``benchmarks/work/venv-datatrove``, ``datatrove[processing]==0.10.1``
+plus ``spacy`` for the whitespace tokenizer), never in the project's environment:
+
+    venv-datatrove/bin/python dt_minhash.py CORPUS WORKDIR --workers 2 --tokenizer whitespace
+
+It follows ``examples/minhash_deduplication.py`` of datatrove: stage 1 signatures, stage 2
+buckets (one task per bucket), stage 3 clusters (one task), stage 4 filter, each stage a
+``LocalPipelineExecutor`` with all cores. Two changes make it the same work as normnews:
+
+- ``FTFYFormatter`` after the reader in stage 1, with a ``JsonlWriter`` that keeps the fixed
+  texts so stage 4 reads them instead of running ftfy a second time (fair to datatrove: ftfy
+  runs once per article, as in normnews);
+- ``ParquetWriter`` (zstd) for the kept documents and, as the exclusion writer, for the removed
+  ones; the example's ``TokensCounter`` is left out (it downloads a tokenizer from a hub).
+
+The tokenizer: ``english`` is datatrove's default (NLTK punkt, whose data must be downloaded
+and cannot be here); ``whitespace`` passes ``WhitespaceTokenizer()`` (spaCy ``xx``), the
+fastest configuration. Prints one JSON line with wall time per stage and document counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import shutil
+import time
+
+from datatrove.executor import LocalPipelineExecutor
+from datatrove.pipeline.dedup import MinhashDedupSignature
+from datatrove.pipeline.dedup.minhash import (
+    MinhashConfig,
+    MinhashDedupBuckets,
+    MinhashDedupCluster,
+    MinhashDedupFilter,
+)
+from datatrove.pipeline.formatters import FTFYFormatter
+from datatrove.pipeline.readers import JsonlReader
+from datatrove.pipeline.writers import JsonlWriter, ParquetWriter
+from datatrove.utils.hashing import HashConfig
+from datatrove.utils.word_tokenizers import WhitespaceTokenizer
+
+
+def main() -> None:
+    """Run the four stages and print their timings."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("corpus")
+    parser.add_argument("work")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--tokenizer", choices=["whitespace", "english"], default="whitespace")
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)
+    base = args.work
+    shutil.rmtree(base, ignore_errors=True)
+    os.makedirs(base)
+    files = len([f for f in os.listdir(args.corpus) if f.endswith(".jsonl.gz")])
+    tasks = max(1, min(args.workers, files))
+    config = MinhashConfig(hash_config=HashConfig(precision=64), num_buckets=14, hashes_per_bucket=8)
+    language = WhitespaceTokenizer() if args.tokenizer == "whitespace" else "en"
+    timings: dict[str, float] = {}
+
+    def run(name: str, executor: LocalPipelineExecutor) -> None:
+        start = time.perf_counter()
+        executor.run()
+        timings[name] = round(time.perf_counter() - start, 3)
+
+    run(
+        "signatures",
+        LocalPipelineExecutor(
+            pipeline=[
+                JsonlReader(args.corpus, glob_pattern="*.jsonl.gz"),
+                FTFYFormatter(),
+                JsonlWriter(f"{base}/fixed", compression=None),
+                MinhashDedupSignature(f"{base}/signatures", config=config, language=language),
+            ],
+            tasks=tasks,
+            workers=args.workers,
+            logging_dir=f"{base}/logs/signatures",
+        ),
+    )
+    run(
+        "buckets",
+        LocalPipelineExecutor(
+            pipeline=[MinhashDedupBuckets(f"{base}/signatures", f"{base}/buckets", config=config)],
+            tasks=config.num_buckets,
+            workers=args.workers,
+            logging_dir=f"{base}/logs/buckets",
+        ),
+    )
+    run(
+        "clusters",
+        LocalPipelineExecutor(
+            pipeline=[MinhashDedupCluster(f"{base}/buckets", f"{base}/remove_ids", config=config)],
+            tasks=1,
+            logging_dir=f"{base}/logs/clusters",
+        ),
+    )
+    run(
+        "filter",
+        LocalPipelineExecutor(
+            pipeline=[
+                JsonlReader(f"{base}/fixed"),
+                MinhashDedupFilter(
+                    f"{base}/remove_ids",
+                    exclusion_writer=ParquetWriter(f"{base}/removed", compression="zstd"),
+                ),
+                ParquetWriter(f"{base}/output", compression="zstd"),
+            ],
+            tasks=tasks,
+            workers=args.workers,
+            logging_dir=f"{base}/logs/filter",
+        ),
+    )
+    import pyarrow.parquet as pq  # noqa: PLC0415  (only for the counts)
+
+    def rows(folder: str) -> int:
+        path = f"{base}/{folder}"
+        if not os.path.isdir(path):
+            return 0
+        return sum(
+            pq.ParquetFile(os.path.join(path, f)).metadata.num_rows
+            for f in os.listdir(path)
+            if f.endswith(".parquet")
+        )
+
+    print(
+        json.dumps(
+            {
+                "timings": timings,
+                "kept": rows("output"),
+                "removed": rows("removed"),
+                "tasks": tasks,
+                "workers": args.workers,
+                "tokenizer": args.tokenizer,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
