@@ -1,3 +1,4 @@
+
 """Cleaning quality on real corpora: planted damage, scrapinghub, L3S-GN1, ftfy cases, speed.
 
 Reads ``../shared/corpora`` (or ``$NORMNEWS_CORPORA``); exits 0 with a message when absent.
@@ -223,7 +224,9 @@ def damage(article: dict[str, Any], kind: str, rng: random.Random) -> dict[str, 
     repaired: list[str] = []  # paragraphs that must come out as their clean versions do
     touched: list[str] = []  # the original paragraphs behind ``repaired``
     cut_at: set[int] = set()  # paragraphs cut: no further damage there (kept sentences)
-    kinds = ["title", "truncation", "boilerplate", "mojibake", "entities"] if kind == "all" else [kind]
+    kinds = (
+        ["title", "truncation", "boilerplate", "mojibake", "entities"] if kind == "all" else [kind]
+    )
     if "truncation" in kinds:
         candidates = [i for i, p in enumerate(paragraphs) if len(p.split()) >= 12]
         for i in rng.sample(candidates, min(len(candidates), rng.choice([1, 2]))):
@@ -263,9 +266,7 @@ def damage(article: dict[str, Any], kind: str, rng: random.Random) -> dict[str, 
         top = plant_lines(rng.sample(TOP_LINES, 2), key, rng)
         middle = plant_lines(rng.sample(MIDDLE_LINES, 2), key, rng)
         bottom = [
-            line
-            for block in rng.sample(BOTTOM_BLOCKS, 3)
-            for line in plant_lines(block, key, rng)
+            line for block in rng.sample(BOTTOM_BLOCKS, 3) for line in plant_lines(block, key, rng)
         ]
         at = rng.randint(1, max(1, len(paragraphs) - 1))
         paragraphs = top + paragraphs[:at] + middle + paragraphs[at:] + bottom
@@ -273,7 +274,7 @@ def damage(article: dict[str, Any], kind: str, rng: random.Random) -> dict[str, 
     if "title" in kinds:
         variants = title_variants(article["title"], key, rng)
         at = rng.randint(1, max(1, len(paragraphs) - 1))
-        paragraphs = [variants[0]] + paragraphs[:at] + [variants[1]] + paragraphs[at:]
+        paragraphs = [variants[0], *paragraphs[:at], variants[1], *paragraphs[at:]]
         paragraphs.append(variants[2])
         planted.extend(variants)
     return {
@@ -302,7 +303,6 @@ def planted_benchmark(rng: random.Random) -> dict[str, Any]:
     articles = build_articles(rng)
     for article in articles:
         article["doc"] = documented(article["body"])
-    cut_at: set[int] = set()  # paragraphs cut: no further damage there (kept sentences)
     kinds = ["title", "truncation", "boilerplate", "mojibake", "entities", "hard_wrap", "all"]
     results: dict[str, Any] = {}
     clean_same = 0
@@ -366,8 +366,9 @@ def score_variants(
     misses: list[str] = []
     lost: list[str] = []
     for article, variant in variants:
-        out = normalise(article["title"], variant["text"], repair=REPAIR, clean=CLEAN,
-                        frequent=frequent).text
+        out = normalise(
+            article["title"], variant["text"], repair=REPAIR, clean=CLEAN, frequent=frequent
+        ).text
         flat = out
         if kind == "hard_wrap":
             identical += out == article["clean_out"]
@@ -516,8 +517,9 @@ def l3s() -> dict[str, Any]:
     lost_examples: list[str] = []
     for doc in docs:
         text = "\n".join(b["text"] for b in doc["blocks"])
-        out = normalise(doc.get("headline") or None, text, repair=REPAIR, clean=CLEAN,
-                        frequent=frequent).text
+        out = normalise(
+            doc.get("headline") or None, text, repair=REPAIR, clean=CLEAN, frequent=frequent
+        ).text
         paragraphs = out.split("\n\n")
         for block in doc["blocks"]:
             label = block["label"]
@@ -623,8 +625,9 @@ def census_real() -> dict[str, Any]:
 
 def speed() -> dict[str, Any]:
     bbc = load_jsonl(CORPORA / "bbc-news-fulltext" / "bbc-news-2225.jsonl.gz")
-    reuters = [d for d in load_jsonl(CORPORA / "reuters-21578" / "reuters21578.jsonl.gz")
-               if d.get("body")][:5000]
+    reuters = [
+        d for d in load_jsonl(CORPORA / "reuters-21578" / "reuters21578.jsonl.gz") if d.get("body")
+    ][:5000]
     out: dict[str, Any] = {}
     for name, docs in (("bbc", bbc), ("reuters", reuters)):
         times = []
@@ -680,9 +683,7 @@ def markdown(res: dict[str, Any]) -> str:
     rows = [v for k, v in planted.items() if k != "clean_unchanged"]
     worst = min(v["genuine_kept_share"] for v in rows)
     worst_clean = min(v["genuine_kept_vs_clean_output_share"] for v in rows)
-    lines.append(
-        f"| genuine sentences kept (worst kind, vs input) | ≥ 99.5% | {pct(worst)} |"
-    )
+    lines.append(f"| genuine sentences kept (worst kind, vs input) | ≥ 99.5% | {pct(worst)} |")
     lines.append(
         f"| genuine sentences kept (worst kind, vs the clean article's own output) | ≥ 99.5% "
         f"| {pct(worst_clean)} |"
@@ -799,12 +800,16 @@ def markdown(res: dict[str, Any]) -> str:
             lines.append(f"- {name}: {miss}")
     lines += ["", "## Census on the real corpora (lines that would be removed by frequency)", ""]
     for key, row in res["census_real"].items():
-        lines.append(f"**{key}**: {row['frequent_lines']} frequent lines over {row['articles']} "
-                     "articles; most common:")
+        lines.append(
+            f"**{key}**: {row['frequent_lines']} frequent lines over {row['articles']} "
+            "articles; most common:"
+        )
         lines += [f"- {t}" for t in row["top"][:12]]
         lines.append("")
     lines += ["## Speed (normalise, per article, single process)", ""]
-    lines.append("| corpus | articles×runs | mean bytes | mean ms | median ms | p99 ms | ms per 4 kB |")
+    lines.append(
+        "| corpus | articles×runs | mean bytes | mean ms | median ms | p99 ms | ms per 4 kB |"
+    )
     lines.append("|---|---|---|---|---|---|---|")
     for name, row in res["speed"].items():
         lines.append(

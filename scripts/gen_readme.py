@@ -1,7 +1,7 @@
 """Regenerate the README's CLI reference from the real ``--help`` output (like ``cog``).
 
-    python scripts/gen_readme.py          # rewrite README.md
-    python scripts/gen_readme.py --check  # exit 1 if README.md is out of date
+python scripts/gen_readme.py          # rewrite README.md
+python scripts/gen_readme.py --check  # exit 1 if README.md is out of date
 """
 
 from __future__ import annotations
@@ -30,9 +30,15 @@ END = "<!-- cli-reference:end -->"
 
 def help_text(args: list[str]) -> str:
     """The help of one command, rendered at a fixed width without colour."""
-    env = {**os.environ, "COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1", "_TYPER_FORCE_DISABLE_TERMINAL": "1"}
+    env = {
+        **os.environ,
+        "COLUMNS": "100",
+        "TERM": "dumb",
+        "NO_COLOR": "1",
+        "_TYPER_FORCE_DISABLE_TERMINAL": "1",
+    }
     proc = subprocess.run(
-        [sys.executable, "-m", "normnews", *args],
+        [sys.executable, "-c", "from normnews.cli import app; app(prog_name='normnews')", *args],
         capture_output=True,
         text=True,
         env=env,
@@ -45,8 +51,8 @@ def reference() -> str:
     """The generated block."""
     parts = [START]
     for args in COMMANDS:
-        shown = " ".join(a for a in args if a != "--help")
-        parts.append(f"\n`normnews {shown}`".replace("normnews --help", "normnews").rstrip())
+        shown = " ".join(["normnews", *(a for a in args if a != "--help")])
+        parts.append(f"\n`{shown}`")
         parts.append("\n```text\n" + help_text(args) + "\n```")
     parts.append(END)
     return "\n".join(parts)
@@ -62,7 +68,10 @@ def main() -> int:
     new = pattern.sub(lambda _: reference(), text)
     if "--check" in sys.argv:
         if new != text:
-            print("README.md's CLI reference is out of date: run python scripts/gen_readme.py", file=sys.stderr)
+            print(
+                "README.md's CLI reference is out of date: run python scripts/gen_readme.py",
+                file=sys.stderr,
+            )
             return 1
         return 0
     README.write_text(new, encoding="utf-8")

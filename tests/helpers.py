@@ -1,4 +1,4 @@
-"""Helpers shared by the test modules (importable as ``helpers``: pytest puts tests/ on the path)."""
+"""Helpers shared by the test modules (pytest puts tests/ on the path: ``import helpers``)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,9 @@ class CliResult:
         return json.loads(lines[-1])
 
 
-def run_cli(*args: str | Path, env: dict[str, str] | None = None, timeout: float = 300) -> CliResult:
+def run_cli(
+    *args: str | Path, env: dict[str, str] | None = None, timeout: float = 300
+) -> CliResult:
     """Run ``python -m normnews ARGS`` as a real subprocess."""
     proc = subprocess.run(
         [sys.executable, "-m", "normnews", *map(str, args)],
@@ -48,16 +50,18 @@ def run_cli(*args: str | Path, env: dict[str, str] | None = None, timeout: float
 # 5-word shingles, while a near-copy (a few words changed, one sentence dropped) stays far
 # above the dedup threshold. The tests know which story each article tells.
 
-_WORDS = (
-    "harbour council minister budget union strike ferry railway school hospital museum "
-    "election court police storm flood river bridge market bank shares export farmers "
-    "fishing energy wind solar tram airport nurses teachers pension housing rent tax "
-    "report survey festival library stadium club coach season record drought forest "
-    "mayor province border treaty summit talks factory workers contract tender inquiry "
-    "witness trial verdict appeal ruling agency inspector audit deficit surplus growth "
-    "inflation wages prices fuel diesel electric battery cable network mobile signal "
-    "coast island village district suburb quarter square avenue station platform"
-).split()
+_WORDS = tuple(
+    (
+        "harbour council minister budget union strike ferry railway school hospital museum "
+        "election court police storm flood river bridge market bank shares export farmers "
+        "fishing energy wind solar tram airport nurses teachers pension housing rent tax "
+        "report survey festival library stadium club coach season record drought forest "
+        "mayor province border treaty summit talks factory workers contract tender inquiry "
+        "witness trial verdict appeal ruling agency inspector audit deficit surplus growth "
+        "inflation wages prices fuel diesel electric battery cable network mobile signal "
+        "coast island village district suburb quarter square avenue station platform"
+    ).split()
+)
 
 
 def story_text(story: int, sentences: int = 8) -> str:
@@ -66,9 +70,9 @@ def story_text(story: int, sentences: int = 8) -> str:
 
     rng = random.Random(story * 7919 + 13)
     paras = []
-    for p in range(2):
+    for _ in range(2):
         sents = []
-        for _ in range(sentences // 2):
+        for _s in range(sentences // 2):
             words = [rng.choice(_WORDS) for _ in range(rng.randint(12, 18))]
             words[0] = words[0].capitalize()
             sents.append(" ".join(words) + ".")

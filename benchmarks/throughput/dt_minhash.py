@@ -28,7 +28,10 @@ import logging
 import os
 import shutil
 import time
+from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 from datatrove.executor import LocalPipelineExecutor
 from datatrove.pipeline.dedup import MinhashDedupSignature
 from datatrove.pipeline.dedup.minhash import (
@@ -42,6 +45,31 @@ from datatrove.pipeline.readers import JsonlReader
 from datatrove.pipeline.writers import JsonlWriter, ParquetWriter
 from datatrove.utils.hashing import HashConfig
 from datatrove.utils.word_tokenizers import WhitespaceTokenizer
+
+# The documented ParquetWriter infers its schema from the first document; a corpus where
+# ``published`` is null for BBC and a string for Reuters needs the explicit schema its
+# docstring asks for.
+SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("text", pa.string()),
+        ("title", pa.string()),
+        ("url", pa.string()),
+        ("published", pa.string()),
+    ]
+)
+
+
+def flat(writer: Any, document: Any) -> dict[str, Any]:
+    """One output row: id, text and the article fields from the reader's metadata."""
+    meta = document.metadata
+    return {
+        "id": document.id,
+        "text": document.text,
+        "title": meta.get("title"),
+        "url": meta.get("url"),
+        "published": meta.get("published"),
+    }
 
 
 def main() -> None:
@@ -58,7 +86,9 @@ def main() -> None:
     os.makedirs(base)
     files = len([f for f in os.listdir(args.corpus) if f.endswith(".jsonl.gz")])
     tasks = max(1, min(args.workers, files))
-    config = MinhashConfig(hash_config=HashConfig(precision=64), num_buckets=14, hashes_per_bucket=8)
+    config = MinhashConfig(
+        hash_config=HashConfig(precision=64), num_buckets=14, hashes_per_bucket=8
+    )
     language = WhitespaceTokenizer() if args.tokenizer == "whitespace" else "en"
     timings: dict[str, float] = {}
 
@@ -105,16 +135,17 @@ def main() -> None:
                 JsonlReader(f"{base}/fixed"),
                 MinhashDedupFilter(
                     f"{base}/remove_ids",
-                    exclusion_writer=ParquetWriter(f"{base}/removed", compression="zstd"),
+                    exclusion_writer=ParquetWriter(
+                        f"{base}/removed", compression="zstd", adapter=flat, schema=SCHEMA
+                    ),
                 ),
-                ParquetWriter(f"{base}/output", compression="zstd"),
+                ParquetWriter(f"{base}/output", compression="zstd", adapter=flat, schema=SCHEMA),
             ],
             tasks=tasks,
             workers=args.workers,
             logging_dir=f"{base}/logs/filter",
         ),
     )
-    import pyarrow.parquet as pq  # noqa: PLC0415  (only for the counts)
 
     def rows(folder: str) -> int:
         path = f"{base}/{folder}"

@@ -51,7 +51,10 @@ def _tree_rss(proc: psutil.Process) -> tuple[int, int, int]:
 
 
 def run_measured(
-    cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
+    cmd: list[str],
+    *,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
     interval: float = 0.05,
 ) -> Measured:
     """Run ``cmd`` to completion, sampling its process tree's memory.

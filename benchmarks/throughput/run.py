@@ -31,7 +31,6 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -68,9 +67,7 @@ def ensure_datatrove() -> Path:
     python = DT_VENV / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(DT_VENV)], check=True)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", *DT_REQUIREMENTS], check=True
-        )
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *DT_REQUIREMENTS], check=True)
     return python
 
 
@@ -95,8 +92,19 @@ def run_normnews(corpus: Path, workers: int) -> dict[str, Any]:
     shutil.rmtree(out, ignore_errors=True)
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     cmd = [
-        sys.executable, "-m", "normnews", "run", str(corpus), "--out", str(out),
-        "--run-date", "2026-11-24", "--workers", str(workers), "--log-format", "json",
+        sys.executable,
+        "-m",
+        "normnews",
+        "run",
+        str(corpus),
+        "--out",
+        str(out),
+        "--run-date",
+        "2026-11-24",
+        "--workers",
+        str(workers),
+        "--log-format",
+        "json",
     ]
     m = run_measured(cmd, env=env)
     rec = _record(m)
@@ -116,8 +124,14 @@ def run_datatrove(corpus: Path, workers: int, tokenizer: str) -> dict[str, Any]:
     python = ensure_datatrove()
     work = WORK / "out-datatrove"
     cmd = [
-        str(python), str(HERE / "dt_minhash.py"), str(corpus), str(work),
-        "--workers", str(workers), "--tokenizer", tokenizer,
+        str(python),
+        str(HERE / "dt_minhash.py"),
+        str(corpus),
+        str(work),
+        "--workers",
+        str(workers),
+        "--tokenizer",
+        tokenizer,
     ]
     m = run_measured(cmd)
     rec = _record(m)
@@ -193,7 +207,7 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
 
 def machine() -> dict[str, Any]:
     """What the numbers were measured on."""
-    import psutil  # noqa: PLC0415
+    import psutil
 
     return {
         "cpus": os.cpu_count(),

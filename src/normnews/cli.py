@@ -37,7 +37,8 @@ def _s_curve_help() -> str:
     return (
         f"With the default --threshold {defaults.threshold} and {defaults.num_perm} "
         f"permutations, LSH uses {bands} bands × {rows} rows; the chance that a pair with "
-        f"Jaccard similarity s becomes a candidate:\n\n{s_curve_text(bands, rows)}"
+        # "\b" keeps click from re-wrapping the table.
+        f"Jaccard similarity s becomes a candidate:\n\n\b\n{s_curve_text(bands, rows)}"
     )
 
 
@@ -251,9 +252,7 @@ def _run_with_progress(cfg: JobConfig, *, show_bar: bool) -> RunResult:
 @app.command("explain")
 def explain_command(
     file: Annotated[Path, typer.Argument(help="An input file (any supported format).")],
-    record: Annotated[
-        int, typer.Option(help="Which record of the file to explain (0-based).")
-    ] = 0,
+    record: Annotated[int, typer.Option(help="Which record of the file to explain (0-based).")] = 0,
     config: Annotated[
         Path | None, typer.Option(help="TOML config file whose cleaning settings to use.")
     ] = None,
@@ -269,7 +268,7 @@ def explain_command(
     """Show one article before and after normalisation, with every change and its reason."""
     config_file = config or find_config_file(Path.cwd())
     try:
-        cfg = load_config(config_file, input_dir=file.parent, out_dir=out or Path("."))
+        cfg = load_config(config_file, input_dir=file.parent, out_dir=out or Path())
         typer.echo(explain_file(file, record, cfg, out))
     except NormnewsError as exc:
         typer.echo(f"normnews: {exc}", err=True)
@@ -313,7 +312,7 @@ def index_rebuild_command(
     """Re-sign every kept article with the current dedup settings (after a settings change)."""
     config_file = config or find_config_file(Path.cwd())
     try:
-        cfg = load_config(config_file, input_dir=Path("."), out_dir=out)
+        cfg = load_config(config_file, input_dir=Path(), out_dir=out)
         _summary("ok", **rebuild_index(out, cfg.dedup))
     except NormnewsError as exc:
         raise _fail(exc) from None
@@ -333,4 +332,3 @@ def index_compact_command(
 def main() -> None:
     """Console-script entry point."""
     app()
-

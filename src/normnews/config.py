@@ -191,12 +191,15 @@ class DedupConfig:
             raise ConfigError(f"dedup.num_perm is {self.num_perm}; use at least 16.")
         if (self.bands is None) != (self.rows is None):
             raise ConfigError("dedup.bands and dedup.rows go together: set both or neither.")
-        if self.bands is not None and self.rows is not None:
-            if self.bands < 1 or self.rows < 1 or self.bands * self.rows > self.num_perm:
-                raise ConfigError(
-                    f"dedup.bands×rows is {self.bands}×{self.rows}; both must be positive and "
-                    f"their product at most num_perm ({self.num_perm})."
-                )
+        if (
+            self.bands is not None
+            and self.rows is not None
+            and (self.bands < 1 or self.rows < 1 or self.bands * self.rows > self.num_perm)
+        ):
+            raise ConfigError(
+                f"dedup.bands×rows is {self.bands}×{self.rows}; both must be positive and "
+                f"their product at most num_perm ({self.num_perm})."
+            )
         if self.shingle_size < 1 or self.char_shingle_size < 1:
             raise ConfigError("dedup.shingle_size and dedup.char_shingle_size must be >= 1.")
         bad = [k for k in self.survivor if k not in SURVIVOR_KEYS]

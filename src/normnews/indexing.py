@@ -46,7 +46,7 @@ def _swap_history(out: Path, label: str, build: Any) -> dict[str, Any]:
         staged_state = staging / STATE_DIR
         staged_state.mkdir(parents=True)
         try:
-            result = build(state, staged_state)
+            result: dict[str, Any] = build(state, staged_state)
             if not (staged_state / "history").exists():
                 (staged_state / "history").mkdir()
             publish(
@@ -96,4 +96,3 @@ def compact_index(out: Path) -> dict[str, Any]:
         return {"partitions_rewritten": len(rewritten)}
 
     return _swap_history(out, "compact", build)
-

@@ -96,9 +96,12 @@ def show_output(out: Path, *, articles: int = 20) -> str:
 def _describe(dataset: str, row: dict[str, object]) -> list[str]:
     where = f"{row['source']}#{row['record']}"
     if dataset == "articles":
-        steps = sorted({str(e["step"]) for e in row["edits"] or []})  # type: ignore[attr-defined,index]
+        steps = sorted({str(e["step"]) for e in row["edits"] or []})  # type: ignore[attr-defined]
         body = textwrap.shorten(str(row["text"]), 160, placeholder=" …")
-        return [f"- {row['title']!s}  [{where}; edits: {', '.join(steps) or 'none'}]", f"    {body}"]
+        return [
+            f"- {row['title']!s}  [{where}; edits: {', '.join(steps) or 'none'}]",
+            f"    {body}",
+        ]
     if dataset == "duplicates":
         return [
             f"- {where} ({row['title']}) is {'an' if row['method'] == 'exact' else 'a'} "

@@ -49,7 +49,6 @@ from normnews.output.writer import (
     reject_row,
 )
 from normnews.process import (
-    BatchResult,
     Processed,
     WorkerSetup,
     census_batch,
@@ -279,10 +278,10 @@ def _run_staged(
         reader = _Reader(plan.todo, config.batch_size)
         with _pool(workers, WorkerSetup(config)) as pool:
             done = 0
-            for result in _ordered_map(census_batch, reader.batches(_ignore), pool, window):
-                for keys, site in result:
+            for found in _ordered_map(census_batch, reader.batches(_ignore), pool, window):
+                for keys, site in found:
                     run_census.add(keys, site)
-                done += len(result)
+                done += len(found)
                 report("census", done, None)
         census.merge(run_census)
         frequent = census.frequent(config.clean)
@@ -305,7 +304,6 @@ def _run_staged(
     reader = _Reader(plan.todo, config.batch_size)
     with _pool(workers, WorkerSetup(config, frequent)) as pool:
         done = 0
-        result: BatchResult
         for result in _ordered_map(process_batch, reader.batches(on_reject), pool, window):
             processed = [p for p in result.items if isinstance(p, Processed)]
             for item in result.items:
@@ -400,7 +398,12 @@ def _run_staged(
         run_id,
         [
             LedgerEntry(
-                f.relpath, f.size, f.mtime_ns, digest, reader.records_per_file.get(f.relpath, 0), day
+                f.relpath,
+                f.size,
+                f.mtime_ns,
+                digest,
+                reader.records_per_file.get(f.relpath, 0),
+                day,
             )
             for f, digest in plan.todo
         ],
@@ -457,7 +460,9 @@ class _pool:
             self.executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _split_spool(spool_path: Path, matches: dict[int, Match], writers: dict[str, DatasetWriter]) -> int:
+def _split_spool(
+    spool_path: Path, matches: dict[int, Match], writers: dict[str, DatasetWriter]
+) -> int:
     """Stream the spool into ``articles`` (kept) and ``duplicates`` (removed); count kept."""
     index = 0
     kept_total = 0
@@ -469,12 +474,19 @@ def _split_spool(spool_path: Path, matches: dict[int, Match], writers: dict[str,
             writers["articles"].write_table(take_rows(batch, kept, ARTICLES))
             kept_total += len(kept)
         if dropped:
-            meta = take_rows(batch, dropped, None, columns=["article_id", "source", "record", "title"])
+            meta = take_rows(
+                batch, dropped, None, columns=["article_id", "source", "record", "title"]
+            )
             rows = []
             for i, row in zip(dropped, meta.to_pylist(), strict=True):
                 m = matches[index + i]
                 dup = Duplicate(
-                    row["article_id"], row["source"], row["record"], m.duplicate_of, m.similarity, m.method
+                    row["article_id"],
+                    row["source"],
+                    row["record"],
+                    m.duplicate_of,
+                    m.similarity,
+                    m.method,
                 )
                 rows.append(duplicate_row(dup, row["title"]))
             writers["duplicates"].write_rows(rows)
@@ -494,8 +506,8 @@ def _moves(staging: Path, day: date, replace_day: bool) -> list[Move]:
         rel = path.relative_to(staging)
         if rel.parts[0] in ("_spool", "_spill"):
             continue
-        if replace_day and path.is_dir() and path.name == part:
-            moves.append(Move(rel.as_posix()))
-        elif path.is_file() and not (replace_day and part in rel.parts):
+        whole_day = replace_day and path.is_dir() and path.name == part
+        loose_file = path.is_file() and not (replace_day and part in rel.parts)
+        if whole_day or loose_file:
             moves.append(Move(rel.as_posix()))
     return moves

@@ -165,7 +165,9 @@ def take_rows(
     columns: Sequence[str] | None = None,
 ) -> pa.Table:
     """Rows ``indices`` of ``batch``, restricted to ``schema``'s (or ``columns``') columns."""
-    names = list(columns) if columns is not None else (schema.names if schema else batch.schema.names)
+    names = (
+        list(columns) if columns is not None else (schema.names if schema else batch.schema.names)
+    )
     table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
     picked = table.select(names).take(pa.array(indices, type=pa.int64()))
     return picked.cast(schema) if schema is not None else picked

@@ -15,12 +15,18 @@ from pathlib import Path
 import psutil
 import pyarrow.parquet as pq
 import pytest
+
 from helpers import near_copy, run_cli, story_text
 
 DAY = "2026-11-24"
 STAGES = ("census", "process", "dedup", "write", "state", "publish")
-PUBLISH_POINTS = ("publish.journal", "publish.move:1", "publish.move:4", "publish.aside",
-                  "publish.manifest")
+PUBLISH_POINTS = (
+    "publish.journal",
+    "publish.move:1",
+    "publish.move:4",
+    "publish.aside",
+    "publish.manifest",
+)
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +36,7 @@ def big_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
     n = 0
     for f in range(6):
         with (src / f"feed-{f:02d}.jsonl").open("w", encoding="utf-8") as fh:
-            for r in range(200):
+            for _ in range(200):
                 story = n if n % 7 else n - 3  # every 7th article copies an earlier story
                 text = story_text(story) if n % 7 else near_copy(story_text(story), n)
                 fh.write(json.dumps({"title": f"Story {n}", "text": text}) + "\n")
@@ -68,8 +74,21 @@ def _assert_no_partial_files(out: Path) -> None:
 
 def _kill_in_stage(src: Path, out: Path, stage: str, rng: random.Random) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "normnews", "run", str(src), "--out", str(out),
-         "--run-date", DAY, "--workers", "2", "--log-format", "json"],
+        [
+            sys.executable,
+            "-m",
+            "normnews",
+            "run",
+            str(src),
+            "--out",
+            str(out),
+            "--run-date",
+            DAY,
+            "--workers",
+            "2",
+            "--log-format",
+            "json",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -86,7 +105,7 @@ def _kill_in_stage(src: Path, out: Path, stage: str, rng: random.Random) -> None
     proc.wait(timeout=60)
     # Orphaned pool workers notice the dead parent and exit on their own (the lock does not
     # depend on them: POSIX record locks are not inherited).
-    gone, alive = psutil.wait_procs(workers, timeout=10)
+    _, alive = psutil.wait_procs(workers, timeout=10)
     assert not alive, f"workers outlived their killed parent: {alive}"
 
 
@@ -109,8 +128,9 @@ def test_a_kill_inside_any_stage_is_finished_by_the_next_run(stage, big_input, r
 
 @pytest.mark.slow
 @pytest.mark.parametrize("point", PUBLISH_POINTS)
-def test_a_kill_between_two_renames_of_a_publish_is_rolled_forward(point, big_input, reference,
-                                                                    tmp_path):
+def test_a_kill_between_two_renames_of_a_publish_is_rolled_forward(
+    point, big_input, reference, tmp_path
+):
     """A crash in the middle of publishing (between two renames) is finished by the next run:
     the journal is rolled forward, and that run then has nothing new to do."""
     out = tmp_path / "out"

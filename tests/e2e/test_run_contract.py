@@ -17,8 +17,8 @@ import pyarrow.parquet as pq
 import pytest
 import zstandard
 
-from normnews.schema import ARTICLES, DUPLICATES, REJECTS
 from helpers import run_cli
+from normnews.schema import ARTICLES, DUPLICATES, REJECTS
 
 DAY = "2026-11-24"
 
@@ -184,7 +184,11 @@ def test_every_format_is_read_and_the_run_succeeds(mixed_run):
 def test_columns_and_types_match_the_contract(mixed_run):
     """Each dataset has exactly the schema DESIGN §2 promises, read back with pyarrow."""
     _, out, _ = mixed_run
-    for dataset, schema in (("articles", ARTICLES), ("duplicates", DUPLICATES), ("rejects", REJECTS)):
+    for dataset, schema in (
+        ("articles", ARTICLES),
+        ("duplicates", DUPLICATES),
+        ("rejects", REJECTS),
+    ):
         files = sorted((out / dataset / f"run_date={DAY}").glob("part-*.parquet"))
         assert files, dataset
         for path in files:
@@ -241,7 +245,8 @@ def test_duckdb_reads_the_hive_partitioned_output(mixed_run):
         assert total == result.summary[dataset]
         assert all(str(d) == DAY for d, _ in rows)
     cols = con.execute(
-        f"DESCRIBE SELECT * FROM read_parquet('{out}/articles/**/*.parquet', hive_partitioning = true)"
+        f"DESCRIBE SELECT * FROM read_parquet('{out}/articles/**/*.parquet', "
+        "hive_partitioning = true)"
     ).fetchall()
     types = {name: typ for name, typ, *_ in cols}
     assert types["published"].startswith("TIMESTAMP")
@@ -252,8 +257,18 @@ def test_manifest_is_complete(mixed_run):
     """The manifest records config, fingerprint, LSH parameters, inputs, counts and outputs."""
     _, out, result = mixed_run
     manifest = json.loads(Path(result.summary["manifest"]).read_text())
-    for key in ("run_id", "status", "versions", "config", "config_fingerprint", "lsh", "inputs",
-                "counts", "outputs", "timings_s"):
+    for key in (
+        "run_id",
+        "status",
+        "versions",
+        "config",
+        "config_fingerprint",
+        "lsh",
+        "inputs",
+        "counts",
+        "outputs",
+        "timings_s",
+    ):
         assert key in manifest, key
     assert manifest["lsh"]["bands"] * manifest["lsh"]["rows"] <= manifest["lsh"]["num_perm"]
     assert all("digest" in i and "size" in i for i in manifest["inputs"])

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
+
 from helpers import near_copy, run_cli, story_text
 
 
@@ -37,19 +38,32 @@ def test_three_growing_runs_keep_every_story_once(tmp_path):
     assert run_cli("run", src, "--out", out, "--run-date", "2026-11-20").code == 0
 
     # Day 2: exact re-sends and near-copies of day-1 stories, plus new stories.
-    _write(src, "day2.jsonl", [
-        _article(1), _article(2, copy=1), _article(3, copy=2, title="Rewritten headline"),
-        *[_article(s) for s in range(10, 15)],
-    ])
+    _write(
+        src,
+        "day2.jsonl",
+        [
+            _article(1),
+            _article(2, copy=1),
+            _article(3, copy=2, title="Rewritten headline"),
+            *[_article(s) for s in range(10, 15)],
+        ],
+    )
     second = run_cli("run", src, "--out", out, "--run-date", "2026-11-21")
     assert second.code == 0, second.stderr
     assert second.summary["files"] == 1 and second.summary["files_skipped"] == 1
 
     # Day 3: copies of both earlier days, a copy within the day, and new stories.
-    _write(src, "day3.jsonl", [
-        _article(12, copy=5), _article(4, copy=6), _article(20), _article(20, copy=7),
-        _article(21),
-    ])
+    _write(
+        src,
+        "day3.jsonl",
+        [
+            _article(12, copy=5),
+            _article(4, copy=6),
+            _article(20),
+            _article(20, copy=7),
+            _article(21),
+        ],
+    )
     third = run_cli("run", src, "--out", out, "--run-date", "2026-11-22")
     assert third.code == 0, third.stderr
 

@@ -13,6 +13,7 @@ paragraph, no leading or trailing whitespace (see :mod:`~normnews.clean.reflow`)
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ __all__ = ["STEPS", "Normalised", "normalise", "step_counts"]
 
 STEPS = ("repair", "reflow", "title", "boilerplate", "truncation")
 """Edit steps, in the order they run."""
+TITLE_BREAKS_RE = re.compile(r"\r\n?|[\n\u2028\u2029]")
 MAX_PASSES = 4
 """Cleaning repeats until nothing changes (a removal can expose a new repeat); bounded."""
 
@@ -96,7 +98,8 @@ def normalise(
     {'repair': 0, 'reflow': 0, 'title': 2, 'boilerplate': 1, 'truncation': 1}
     """
     edits: list[Edit] = []
-    raw_title = title or ""
+    # A title is one line: join its lines first, so ftfy sees what the output will hold.
+    raw_title = TITLE_BREAKS_RE.sub(" ", title or "")
     new_title, found = repair_text(raw_title, repair)
     edits += found
     new_title = collapse(new_title.replace("\n", " "))
@@ -107,6 +110,11 @@ def normalise(
     edits += found
     body, found = _structure(body, clean)
     edits += found
+    if found and repair.enabled:
+        # Joined lines are new text for ftfy ("Ã" + "©" across a wrap); repair once more so
+        # the result is a fixed point.
+        body, found = repair_text(body, repair)
+        edits += found
     if clean.titles:
         new_title, found = strip_title_counter(new_title, body)
         edits += found

@@ -1,7 +1,7 @@
 # ruff: noqa: RUF001  (typographic and non-Latin characters are the subject)
 """Boilerplate paragraphs: page furniture that is not the article.
 
-Three kinds of evidence, each recorded in the edit detail:
+Five rules, each named in the edit detail:
 
 1. **Phrase rules** (``boilerplate_phrases``): a short paragraph that *is* a known furniture
    phrase, matched as a whole (never as a substring of prose): comment forms, related-post
@@ -12,15 +12,16 @@ Three kinds of evidence, each recorded in the edit detail:
    that follow (post titles, form fields, dates) go too, up to the next prose paragraph.
 3. **Corpus frequency** (``frequent``): a short paragraph whose census key repeats across the
    site's articles (see :mod:`normnews.clean.census`).
-5. **Whole-page scrapes** (``boilerplate_page_trim``): a text of 30+ paragraphs, mostly short
-   non-prose lines, where other rules already found ``PAGE_EVIDENCE`` furniture paragraphs, is a page's visible text; only its main run
-   of prose (and the headings and captions inside it) is the article (see :func:`_trim_page`).
 4. **Navigation runs** (``boilerplate_nav_run``): ``N`` or more consecutive very short
    paragraphs (at most ``NAV_MAX_WORDS`` words, no digits, no sentence punctuation) are a menu,
    but only on a text where other rules already found ``NAV_EVIDENCE`` furniture paragraphs
    (an all-visible-text scrape of a page), and only when the run opens the text or holds a
    furniture paragraph itself (``Home``, ``Search``). In a clean article such a run is a list
    (fixtures, names) and stays.
+5. **Whole-page scrapes** (``boilerplate_page_trim``): a text of 30+ paragraphs, mostly short
+   non-prose lines, where other rules already found ``PAGE_EVIDENCE`` furniture paragraphs,
+   is a page's visible text; only its main run of prose (and the headings and captions
+   inside it) is the article (see :func:`_trim_page`).
 """
 
 from __future__ import annotations
@@ -74,7 +75,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (
         "related-posts heading",
         r"related(?: posts?| articles?| stories| content| links| coverage| news| reading| "
-        r"topics| videos?| items)?(?: ?: .{1,120})?|you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|"
+        r"topics| videos?| items)?(?: ?: .{1,120})?|"
+        r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|"
         r"more (?:stories|news|articles|videos|from|on|in|like this)(?: .{0,60})?|"
         r"recommended(?: for you| stories| articles| reading)?|see also|also read|"
         r"read (?:more|next|also)(?: ?:.*)?|continue reading.*|most (?:read|popular|viewed|"
@@ -148,9 +150,6 @@ SCRIPT_RE = re.compile(
     r"\.push\(\s*\{|@media\b|\{\s*[a-z-]+\s*:\s*[^;{}]+;",
 )
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-MENU_FURNITURE = frozenset({"navigation word", "repeats across the site's articles"})
-"""Removed paragraphs that make a run of short items a menu (an ad marker inside a list of
-fixtures does not)."""
 PAGE_EVIDENCE = 10
 """Paragraphs other rules removed before a text counts as a whole page (a page's header,
 menus and footer give dozens; a clean article none)."""
@@ -262,8 +261,7 @@ def _mark_nav_runs(paragraphs: list[str], reasons: list[str | None], run: int) -
     """Mark runs of ``run`` or more menu-like paragraphs.
 
     Paragraphs already removed by other rules bridge a run, and a run must hold at least one
-    of them between its items (a navigation word such as ``Home`` or ``Search``, or a line
-    the census knows) or open the text: a list of
+    of them between its items (``Home``, ``Search``, an ad marker) or open the text: a list of
     fixtures or names in the middle of an article, next to furniture but not mixed with it,
     stays.
     """
@@ -276,9 +274,7 @@ def _mark_nav_runs(paragraphs: list[str], reasons: list[str | None], run: int) -
         if start is not None:
             items = [j for j in range(start, i) if reasons[j] is None]
             # Furniture must sit between menu items, not only at the run's edges.
-            inner = items and any(
-                reasons[j] in MENU_FURNITURE for j in range(items[0], items[-1])
-            )
+            inner = items and any(reasons[j] is not None for j in range(items[0], items[-1]))
             if len(items) >= run and (inner or start == 0):
                 for j in items:
                     reasons[j] = f"menu: {len(items)} short items in a row"

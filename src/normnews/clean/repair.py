@@ -4,7 +4,8 @@
 This is the only module that imports ftfy. What it does, in order:
 
 1. Normalise line breaks: ``\\r\\n``, ``\\r``, U+2028 and U+2029 become ``\\n`` (U+0085 is left
-   to ftfy, because in cp1252 mojibake it is an ellipsis, not a line break).
+   to ftfy, because in cp1252 mojibake it is an ellipsis, not a line break); tabs, form feeds
+   and vertical tabs become spaces.
 2. Run ftfy line by line (as :func:`ftfy.fix_text` does, so one line of mojibake is fixed on its
    own terms), with the pinned :data:`TextFixerConfig` built by :func:`ftfy_config`. A line that
    is pure ASCII without ``&`` and without control characters cannot contain anything ftfy fixes
@@ -29,6 +30,10 @@ DETAIL_CHARS = 120
 """Edit details quote at most this many characters of the changed text."""
 
 LINE_BREAKS_RE = re.compile(r"\r\n?|[\u2028\u2029]")
+SPACE_CONTROLS = str.maketrans("\t\f\v", "   ")
+"""Tabs, form and vertical feeds are spaces to every later step; making them spaces before
+ftfy means ftfy sees the same line on a second run (``Â\\f0`` would otherwise become
+``Â 0`` after reflow, which ftfy reads as mojibake of a no-break space)."""
 NEEDS_FTFY_RE = re.compile(r"[^\t\n\x20-\x7e]|&")
 """Anything ftfy could change: non-ASCII, control characters or an entity start."""
 
@@ -176,7 +181,7 @@ def _ftfy_lines(text: str, fixer: ftfy.TextFixerConfig, fast: bool) -> tuple[str
 
 def _repair(text: str, config: RepairConfig, fast: bool) -> tuple[str, list[Edit]]:
     edits: list[Edit] = []
-    text = LINE_BREAKS_RE.sub("\n", text)
+    text = LINE_BREAKS_RE.sub("\n", text).translate(SPACE_CONTROLS)
     fixer = ftfy_config(config)
     # ftfy's own loop runs each line to a fixed point; entity debris can expose new work
     # (``&amp;#39;`` -> ``#39;``), so alternate until nothing changes (bounded).

@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def publish(out: Path, staging: Path, moves: list[Move], manifest: tuple[Path, b
     _roll_forward(out, journal)
 
 
-def _roll_forward(out: Path, journal: dict[str, object]) -> None:
+def _roll_forward(out: Path, journal: Mapping[str, object]) -> None:
     staging = out / str(journal["staging"])
     trash = out / str(journal["staging"]).replace(".staging-", ".trash-", 1)
     moves = journal["moves"]

@@ -136,7 +136,11 @@ def open_writers(root: Path, *, run_date: date, run_id: str) -> dict[str, Datase
     """One writer per output dataset, all under ``root``."""
     return {
         name: DatasetWriter(root, name, schema, run_date=run_date, run_id=run_id)
-        for name, schema in (("articles", ARTICLES), ("duplicates", DUPLICATES), ("rejects", REJECTS))
+        for name, schema in (
+            ("articles", ARTICLES),
+            ("duplicates", DUPLICATES),
+            ("rejects", REJECTS),
+        )
     }
 
 
