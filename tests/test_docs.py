@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import typer.main
-from helpers import ROOT
 
+from helpers import ROOT
 from normnews import errors
 from normnews.cli import EXIT_CODES, app
 from normnews.config import config_fields

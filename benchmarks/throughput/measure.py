@@ -5,6 +5,9 @@ psutil every ``interval`` seconds. Two peaks are recorded: the largest *sum* of 
 tree at one sample (what the machine must hold), and the largest single process RSS. Shared
 pages (forked copies of the parent's memory) are counted once per process, so the sum errs
 high, which is the safe side for a memory budget.
+
+The machine may be shared: every ~0.5 s the CPU seconds used by processes *outside* the tree
+are summed too (``foreign_cpu_s``), so a result measured next to someone else's job says so.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ class Measured:
     stdout: str
     stderr_tail: str = ""
     samples: int = 0
+    foreign_cpu_s: float = 0.0
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -75,9 +79,26 @@ def run_measured(
     ps = psutil.Process(proc.pid)
     peak = {"total": 0, "single": 0, "n": 0, "samples": 0}
     done = threading.Event()
+    first: dict[int, float] = {}
+    last: dict[int, float] = {}
+    me = psutil.Process()
+
+    def foreign() -> None:
+        try:
+            mine = {proc.pid, me.pid, *(c.pid for c in ps.children(recursive=True))}
+        except psutil.Error:
+            mine = {proc.pid, me.pid}
+        for p in psutil.process_iter(["pid", "cpu_times"]):
+            if p.info["pid"] in mine or p.info["cpu_times"] is None:
+                continue
+            used = p.info["cpu_times"].user + p.info["cpu_times"].system
+            first.setdefault(p.info["pid"], used)
+            last[p.info["pid"]] = used
 
     def sample() -> None:
         while not done.is_set():
+            if peak["samples"] % 10 == 0:
+                foreign()
             total, single, n = _tree_rss(ps)
             peak["total"] = max(peak["total"], total)
             peak["single"] = max(peak["single"], single)
@@ -101,4 +122,5 @@ def run_measured(
         stdout=out,
         stderr_tail=err[-2000:],
         samples=peak["samples"],
+        foreign_cpu_s=round(sum(last[p] - first[p] for p in last), 1),
     )

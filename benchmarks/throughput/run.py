@@ -149,6 +149,7 @@ def _record(m: Measured) -> dict[str, Any]:
         "peak_rss_total_mb": m.peak_rss_total_mb,
         "peak_rss_single_mb": m.peak_rss_single_mb,
         "max_processes": m.max_processes,
+        "foreign_cpu_s": m.foreign_cpu_s,
     }
     if m.returncode != 0:
         rec["stderr_tail"] = m.stderr_tail

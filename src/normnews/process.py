@@ -182,4 +182,9 @@ def process_batch(batch: list[RawRecord]) -> BatchResult:
 
 def census_batch(batch: list[RawRecord]) -> list[tuple[list[int], str]]:
     """Boilerplate-candidate line keys and the site of each record of a batch."""
-    return [(line_keys(raw.text or ""), site_of(raw.url, raw.source)) for raw in batch]
+    assert _SETUP is not None, "init_worker was not called"
+    max_words = _SETUP.config.clean.boilerplate_max_words
+    return [
+        (line_keys(raw.text or "", max_words=max_words), site_of(raw.url, raw.source))
+        for raw in batch
+    ]

@@ -70,3 +70,15 @@ def test_sentences_that_look_like_prompts_are_kept():
     """It keeps a sentence that starts like a prompt but is prose."""
     text = "More in the coming days, the minister promised on Tuesday evening."
     assert strip_boilerplate(text, frozenset(), CONFIG) == (text, [])
+
+
+def test_frequency_alone_never_empties_an_article():
+    """When every paragraph of an article is a line repeated across the site (a feed of
+    one-line briefs), the repeated lines are the article and stay; next to other text they
+    go."""
+    brief = "Harbour traffic resumed after the fog lifted."
+    frequent = frozenset({line_key(brief)})
+    assert strip_boilerplate(brief, frequent, CleanConfig()) == (brief, [])
+    text, edits = strip_boilerplate(f"A storm closed the port.\n\n{brief}", frequent, CleanConfig())
+    assert text == "A storm closed the port."
+    assert [e.step for e in edits] == ["boilerplate"]

@@ -75,3 +75,11 @@ def test_site_of():
     assert site_of("https://www.example.com/a", "x/y.txt") == "example.com"
     assert site_of(None, "feedA/2024/a.jsonl") == "feedA"
     assert site_of("not a url", "a.txt") == ""
+
+
+def test_data_lines_are_not_counted():
+    """It never counts lines with two or more numbers (earnings rows, scores)."""
+    census = LineCensus()
+    for i in range(50):
+        census.add(line_keys(f"Shr {i} cts vs {i + 7} cts\nNet {i} mln vs {i * 3} mln"), "wire")
+    assert census.frequent(CONFIG) == frozenset()

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (typographic and non-Latin characters are the subject)
 """Repair: ftfy with a pinned config, entity debris, line breaks, and the fast path."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (typographic and non-Latin characters are the subject)
 """Duplicated titles: repeats go, genuine first sentences stay."""
 
 from __future__ import annotations
@@ -47,3 +46,8 @@ def test_title_counter_needs_evidence_or_words():
     assert strip_title_counter("Rates held 0", "Text.")[0] == "Rates held 0"
     assert strip_title_counter("Rates held 12 Comments", "Text.")[0] == "Rates held"
     assert strip_title_counter("BUYS 100,000 SHARES", "Text.")[0] == "BUYS 100,000 SHARES"
+
+
+def test_counter_evidence_needs_a_real_title():
+    """It does not strip a counter from a title that would be left without words."""
+    assert strip_title_counter(":0", "")[0] == ":0"

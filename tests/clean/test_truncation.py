@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (typographic and non-Latin characters are the subject)
 """Truncated sentences: cut tails go in any paragraph; complete endings stay."""
 
 from __future__ import annotations

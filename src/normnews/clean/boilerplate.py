@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (typographic and non-Latin characters are the subject)
 """Boilerplate paragraphs: page furniture that is not the article.
 
 Five rules, each named in the edit detail:
@@ -39,6 +38,9 @@ NAV_MAX_WORDS = 4
 NAV_EVIDENCE = 2
 """Paragraphs removed by other rules before menu runs are looked for."""
 BLOCK_MAX_WORDS = 15
+FREQUENT = "repeats across the site's articles"
+BLOCK_HEADING_WORDS = 5
+INNER_SENTENCE_RE = re.compile(r"[a-z][.!?][\"'”’)]*\s+[A-Z\"“]")
 
 _SOCIAL = (
     r"facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|tumblr|telegram|messenger|email|"
@@ -187,8 +189,16 @@ def _script(paragraph: str) -> bool:
 
 
 def _titleish(paragraph: str) -> bool:
-    """A short line without sentence punctuation: a post title, a form field, a date."""
-    return len(paragraph.split()) <= BLOCK_MAX_WORDS and not SENTENCE_END_RE.search(paragraph)
+    """A short line without sentence punctuation: a post title, a form field, a date.
+
+    Table rows (mostly digits) and cut prose (a sentence end inside) are not post titles.
+    """
+    if len(paragraph.split()) > BLOCK_MAX_WORDS or SENTENCE_END_RE.search(paragraph):
+        return False
+    if INNER_SENTENCE_RE.search(paragraph):
+        return False
+    digits = sum(ch.isdigit() for ch in paragraph)
+    return digits < 0.3 * len(paragraph.replace(" ", ""))
 
 
 def _nav_item(paragraph: str) -> bool:
@@ -231,11 +241,13 @@ def strip_boilerplate(
             and len(paragraph.split()) <= config.boilerplate_max_words
             and line_key(paragraph) in frequent
         ):
-            why = "repeats across the site's articles"
+            why = FREQUENT
         if why is None and in_block and _titleish(paragraph):
             why = "inside a related-posts or comment block"
         if why in BLOCK_STARTERS:
-            in_block = True
+            # Only a bare heading ("Related Posts", "Leave a Reply") opens a block; a line
+            # that carries its own link ("Read more: Budget row deepens") does not.
+            in_block = len(paragraph.split()) <= BLOCK_HEADING_WORDS
         elif why is None:
             in_block = False
         reasons[i] = why
@@ -246,6 +258,11 @@ def strip_boilerplate(
         _mark_nav_runs(paragraphs, reasons, run)
     if config.boilerplate_page_trim and sum(why is not None for why in reasons) >= PAGE_EVIDENCE:
         _trim_page(paragraphs, reasons)
+    if all(why is not None for why in reasons):
+        # Frequency is evidence about a line, not proof: when every paragraph left is a
+        # repeated one (a feed of one-line briefs, a template-only article), the repeated
+        # lines are the article itself, and frequency alone must not empty it.
+        reasons = [None if why == FREQUENT else why for why in reasons]
     kept = [p for p, why in zip(paragraphs, reasons, strict=True) if why is None]
     edits = [
         Edit(STEP, f'removed "{_short(p)}" ({why})')

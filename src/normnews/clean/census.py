@@ -5,7 +5,9 @@ footer). C4 and dolma use corpus-level line frequency instead; so do we, per sit
 
 - :func:`line_keys` gives the distinct keys of the *short* lines of one raw article (at most
   ``boilerplate_max_words`` words; prose paragraphs are never counted, which bounds memory and
-  protects articles).
+  protects articles). Digits fold to ``0`` (``12 Comments`` and ``3 Comments`` are one line),
+  but a line holding two or more separate numbers is data, not template, and is not counted:
+  otherwise every earnings row (``Shr 39 cts vs 50 cts``) would look like every other.
 - :class:`LineCensus` counts, per site, in how many articles each key occurs, and how many
   articles each site has. It merges across workers and runs (``to_rows``/``from_rows``).
 - :meth:`LineCensus.frequent` returns the keys that are boilerplate: seen in at least
@@ -29,6 +31,9 @@ from normnews.hashing import hash64
 DEFAULT_CAP = 2_000_000
 """Entries kept before pruning keys seen once."""
 DIGITS_RE = re.compile(r"\d+")
+DATA_DIGIT_GROUPS = 2
+"""Lines with this many separate numbers are data (earnings rows, scores, "Dispatch 5 reports
+82 boats") and are never counted: folded digits would make every such row look the same."""
 NON_WORD_RE = re.compile(r"[\W_]+")
 SIGNED_LIMIT = 1 << 63
 
@@ -82,6 +87,8 @@ def line_keys(text: str, max_words: int = 16) -> list[int]:
     for line in text.splitlines():
         if not line.strip() or len(line.split()) > max_words:
             continue
+        if len(DIGITS_RE.findall(line)) >= DATA_DIGIT_GROUPS:
+            continue  # a data line ("Revs 291.8 mln vs 151.1 mln"): its numbers are content
         key = line_key(line)
         if key is not None:
             seen.setdefault(key, None)

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (typographic and non-Latin characters are the subject)
 """Line structure: join hard-wrapped lines into paragraphs, keep real line breaks.
 
 Output format (the contract every later step relies on): one paragraph per chunk, chunks

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF002  (typographic and non-Latin characters are the subject)
 """Repair text encoding damage: ftfy with a pinned config, plus the entity debris it leaves.
 
 This is the only module that imports ftfy. What it does, in order:
@@ -34,6 +33,8 @@ SPACE_CONTROLS = str.maketrans("\t\f\v", "   ")
 """Tabs, form and vertical feeds are spaces to every later step; making them spaces before
 ftfy means ftfy sees the same line on a second run (``Â\\f0`` would otherwise become
 ``Â 0`` after reflow, which ftfy reads as mojibake of a no-break space)."""
+MARKUP_RE = re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>|<!--")
+"""A line holding real markup: its entities are meant literally (ftfy's "auto" rule)."""
 NEEDS_FTFY_RE = re.compile(r"[^\t\n\x20-\x7e]|&")
 """Anything ftfy could change: non-ASCII, control characters or an entity start."""
 
@@ -72,8 +73,9 @@ _NORMAL_FORMS: dict[str, Literal["NFC", "NFD", "NFKC", "NFKD"]] = {
 def ftfy_config(config: RepairConfig) -> ftfy.TextFixerConfig:
     """The pinned ftfy configuration, every option set on purpose.
 
-    - ``unescape_html="auto"``: decode ``&amp;`` and friends unless the line holds a literal
-      ``<`` (then it is markup and entities are meant literally).
+    - ``unescape_html``: decode ``&amp;`` and friends unless the line holds real markup
+      (a lower-case tag, :data:`MARKUP_RE`); set per line by :func:`repair`. ftfy's own
+      ``"auto"`` gives up on any ``<``, and ``<NSC>`` is a ticker in Reuters copy.
     - ``remove_terminal_escapes``, ``fix_encoding``, ``restore_byte_a0``,
       ``replace_lossy_sequences``, ``decode_inconsistent_utf8``, ``fix_c1_controls``: ``True``;
       mojibake is the main damage in scraped news.
@@ -161,15 +163,16 @@ def fix_entity_debris(text: str) -> str:
 def _ftfy_lines(text: str, fixer: ftfy.TextFixerConfig, fast: bool) -> tuple[str, list[Edit]]:
     edits: list[Edit] = []
     out: list[str] = []
-    auto_config = fixer
+    literal = fixer._replace(unescape_html=False)
+    unescape = fixer._replace(unescape_html=True)
     for line in text.split("\n"):
         if fast and not NEEDS_FTFY_RE.search(line):
             out.append(line)
             continue
-        if auto_config.unescape_html == "auto" and "<" in line:
-            # Same rule as ftfy.fix_text: once markup is seen, entities are literal.
-            auto_config = auto_config._replace(unescape_html=False)
-        fixed, steps = ftfy.fix_and_explain(line, auto_config)
+        # ftfy's "auto" keeps entities literal as soon as a "<" appears; in news copy "<NSC>"
+        # is a Reuters ticker, not markup, so only a real (lower-case) tag counts, per line.
+        config = literal if MARKUP_RE.search(line) else unescape
+        fixed, steps = ftfy.fix_and_explain(line, config)
         if fixed != line:
             plan = ", ".join(f"{action} {param}" for action, param in steps or [])
             edits.append(

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF002  (typographic and non-Latin characters are the subject)
 """Duplicated titles: remove repeats of the title that stand as their own paragraph.
 
 Scraped pages repeat the headline (page title, ``<h1>``, social card), often with junk: a
@@ -216,6 +215,8 @@ def strip_title_counter(title: str, original_text: str) -> tuple[str, list[Edit]
     spelled = any(ch.isalpha() for ch in match.group(0))
     if not spelled:
         bare_key = title_key(bare)
+        if len(bare_key) < MIN_KEY:
+            return title, []
         evidence = any(
             title_key(p) == bare_key for p in original_text.split("\n\n")[:50] if len(p) < 400
         )

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF002  (typographic and non-Latin characters are the subject)
 """Truncated sentences: drop the incomplete tail of a paragraph the scraper cut.
 
 A paragraph of prose ends with terminal punctuation: ``. ! ? …`` (``。！？`` in Chinese and
