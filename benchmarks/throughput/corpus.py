@@ -184,7 +184,8 @@ def generate(
         if i % SHARD_SIZE == 0:
             if shard is not None:
                 shard.close()
-            shard = gzip.open(out / f"shard-{i // SHARD_SIZE:05d}.jsonl.gz", "wt", 6, "utf-8")
+            # One shard open at a time, closed when the next starts (not a with-block).
+            shard = gzip.open(out / f"shard-{i // SHARD_SIZE:05d}.jsonl.gz", "wt", 6, "utf-8")  # noqa: SIM115
         if recent and rng.random() < near_share:
             base = rng.choice(recent)
             site = base["_site"]

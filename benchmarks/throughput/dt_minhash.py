@@ -28,6 +28,7 @@ import logging
 import os
 import shutil
 import time
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -83,8 +84,8 @@ def main() -> None:
     logging.disable(logging.WARNING)
     base = args.work
     shutil.rmtree(base, ignore_errors=True)
-    os.makedirs(base)
-    files = len([f for f in os.listdir(args.corpus) if f.endswith(".jsonl.gz")])
+    Path(base).mkdir(parents=True)
+    files = len(list(Path(args.corpus).glob("*.jsonl.gz")))
     tasks = max(1, min(args.workers, files))
     config = MinhashConfig(
         hash_config=HashConfig(precision=64), num_buckets=14, hashes_per_bucket=8
@@ -148,13 +149,8 @@ def main() -> None:
     )
 
     def rows(folder: str) -> int:
-        path = f"{base}/{folder}"
-        if not os.path.isdir(path):
-            return 0
         return sum(
-            pq.ParquetFile(os.path.join(path, f)).metadata.num_rows
-            for f in os.listdir(path)
-            if f.endswith(".parquet")
+            pq.ParquetFile(f).metadata.num_rows for f in Path(base, folder).glob("*.parquet")
         )
 
     print(

@@ -31,6 +31,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -203,12 +204,49 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         p["normnews"]["articles_per_s"] / PEERS["datatrove 0.10.1, whitespace tokenizer"], 2
     )
     result["ratios"] = ratios
+    paired = paired_ratios(result)
+    if paired:
+        result["paired_ratios"] = paired
     return result
+
+
+def paired_ratios(result: dict[str, Any]) -> dict[str, list[float]]:
+    """Ratios within each run (the three pipelines ran back to back on the same corpus).
+
+    On a shared machine the load changes between runs; a ratio taken inside one run is less
+    exposed to that than a ratio of medians.
+    """
+    p = result["pipelines"]
+    nn = p["normnews"].get("all_wall_s", [])
+    io = p["io_floor"].get("all_wall_s", [])
+    out: dict[str, list[float]] = {}
+    if len(nn) > 1 and len(io) == len(nn):
+        out["normnews_over_io_floor_time"] = [round(a / b, 2) for a, b in zip(nn, io, strict=True)]
+    dt_ = p.get("datatrove", {}).get("all_wall_s", [])
+    if len(nn) > 1 and len(dt_) == len(nn):
+        out["normnews_over_datatrove_throughput"] = [
+            round(b / a, 2) for a, b in zip(nn, dt_, strict=True)
+        ]
+    return out
+
+
+def source_version() -> str:
+    """The commit normnews was measured at, with ``+dirty`` when src/ had local changes."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "src"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return head + ("+dirty" if dirty else "")
 
 
 def machine() -> dict[str, Any]:
     """What the numbers were measured on."""
-    import psutil
+    import psutil  # type: ignore[import-untyped]
 
     return {
         "cpus": os.cpu_count(),
@@ -234,8 +272,8 @@ def write_markdown(data: dict[str, Any], path: Path) -> None:
     lines = [
         "# Throughput: normnews vs datatrove vs the I/O floor",
         "",
-        f"Command: `{data['command']}`  ",
-        f"Recorded: {data['recorded_at']}  ",
+        f"Last command: `{data['command']}`  ",
+        f"Last recorded: {data['recorded_at']}  ",
         f"Machine: {data['machine']['cpus']} cores ({data['machine']['cpu_model']}), "
         f"{data['machine']['memory_gb']} GB RAM, Python {data['machine']['python']}  ",
         f"normnews workers: {data['workers']} (0 = one per core); datatrove: "
@@ -245,6 +283,13 @@ def write_markdown(data: dict[str, Any], path: Path) -> None:
         "word-perturbed into distinct articles, ~15% planted near-copies (see "
         "`benchmarks/throughput/corpus.py`). Whole process tree measured; peak RSS sampled every "
         "50 ms. Sizes ≤ 20k: median of 3 runs (by wall time); larger: 1 run.",
+        "",
+        "Commands per size: "
+        + "; ".join(
+            f"{int(k):,}: `{v.get('command', data['command'])}` ({v.get('recorded_at', '')}, "
+            f"normnews {v.get('normnews_version', '?')})"
+            for k, v in sorted(data["sizes"].items(), key=lambda kv: int(kv[0]))
+        ),
         "",
         "| articles | pipeline | wall s | articles/s | MB/s | peak RSS sum MB | peak RSS "
         "max proc MB | kept / removed |",
@@ -265,6 +310,15 @@ def write_markdown(data: dict[str, Any], path: Path) -> None:
     for size, res in sorted(data["sizes"].items(), key=lambda kv: int(kv[0])):
         r = res["ratios"]
         lines.append(f"- {int(size):,}: " + ", ".join(f"{k} = {v}" for k, v in r.items()))
+        for k, v in paired_ratios(res).items():
+            lines.append(f"  - per run (paired) {k}: {v}, median {statistics.median(v)}")
+        foreign = {
+            name: p.get("foreign_cpu_s")
+            for name, p in res["pipelines"].items()
+            if p.get("foreign_cpu_s") is not None
+        }
+        if foreign:
+            lines.append(f"  - CPU seconds used by other processes in the median runs: {foreign}")
     lines += ["", "Stage timings (seconds):", ""]
     for size, res in sorted(data["sizes"].items(), key=lambda kv: int(kv[0])):
         for name in ("normnews", "datatrove"):
@@ -309,6 +363,9 @@ def main() -> int:
     )
     for n in args.sizes:
         data["sizes"][str(n)] = bench_size(n, args)
+        data["sizes"][str(n)]["command"] = data["command"]
+        data["sizes"][str(n)]["recorded_at"] = data["recorded_at"]
+        data["sizes"][str(n)]["normnews_version"] = source_version()
         args.results.write_text(json.dumps(data, indent=2) + "\n")
         write_markdown(data, args.results.with_suffix(".md"))
         print(json.dumps({n: data["sizes"][str(n)]["ratios"]}), flush=True)

@@ -162,6 +162,19 @@ class DedupConfig:
             ``normnews.dedup.clusters``). Default ``20``: larger than real copy groups (the
             largest near-copy group in Reuters-21578 has 4 members), small enough to catch
             a site template.
+        containment: Share of the smaller article's shingles that must also be in the
+            larger one for the containment rule: a pair below ``threshold`` is still a copy
+            when one text (nearly) contains the other and their Jaccard similarity is at least
+            ``containment_min_jaccard``. Default ``0.9``: a copy that dropped a paragraph or
+            the last sentences of a short story has Jaccard 0.5-0.7 but containment ~1.0,
+            while different stories on one topic, and copies with edited words (containment
+            ~0.8), stay below it. Containment is estimated from the two signatures alone
+            (see ``normnews.dedup.clusters``), so no extra state is stored.
+        containment_min_jaccard: Least Jaccard similarity for the containment rule.
+            Default ``0.5``: the shorter text keeps at least about half of the longer one.
+            LSH bands×rows are chosen so that pairs at this similarity become candidates (see
+            ``normnews.dedup.lsh_params``); a value at or above ``threshold`` turns the rule
+            off and gives the bands×rows of ``threshold`` alone.
     """
 
     enabled: bool = True
@@ -176,6 +189,8 @@ class DedupConfig:
     history: bool = True
     bucket_cap: int = 64
     template_min_docs: int = 20
+    containment: float = 0.9
+    containment_min_jaccard: float = 0.5
 
     def __post_init__(self) -> None:
         if self.bucket_cap < 1:
@@ -187,6 +202,13 @@ class DedupConfig:
             )
         if not 0.0 < self.threshold <= 1.0:
             raise ConfigError(f"dedup.threshold is {self.threshold}; use a value in (0, 1].")
+        if not 0.0 < self.containment <= 1.0:
+            raise ConfigError(f"dedup.containment is {self.containment}; use a value in (0, 1].")
+        if not 0.0 < self.containment_min_jaccard <= 1.0:
+            raise ConfigError(
+                f"dedup.containment_min_jaccard is {self.containment_min_jaccard}; use a value "
+                "in (0, 1] (at or above threshold turns the containment rule off)."
+            )
         if self.num_perm < 16:
             raise ConfigError(f"dedup.num_perm is {self.num_perm}; use at least 16.")
         if (self.bands is None) != (self.rows is None):

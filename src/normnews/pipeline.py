@@ -271,20 +271,7 @@ def _run_staged(
     include_day = not plan.replace_day
     t = time.perf_counter()
 
-    census = load_census(out / STATE_DIR, day, include_day=include_day)
-    run_census = LineCensus()
-    frequent: frozenset[int] = frozenset()
-    if config.clean.boilerplate:
-        reader = _Reader(plan.todo, config.batch_size)
-        with _pool(workers, WorkerSetup(config)) as pool:
-            done = 0
-            for found in _ordered_map(census_batch, reader.batches(_ignore), pool, window):
-                for keys, site in found:
-                    run_census.add(keys, site)
-                done += len(found)
-                report("census", done, None)
-        census.merge(run_census)
-        frequent = census.frequent(config.clean)
+    frequent = _census_pass(config, plan, run_id, staging, include_day, report)
     t = timer.lap("census", t, "process")
 
     writers = open_writers(staging, run_date=day, run_id=run_id)
@@ -408,7 +395,6 @@ def _run_staged(
             for f, digest in plan.todo
         ],
     )
-    write_census(state, day, run_id, run_census)
     if config.dedup.enabled:
         deduper.write_history(state, day, matches, f"part-{run_id}")
     t = timer.lap("state", t, "publish")
@@ -424,6 +410,40 @@ def _run_staged(
     publish(out, staging, moves, (target, manifest.to_json()))
     timer.lap("publish", t)
     return RunResult("ok", run_id, day.isoformat(), out, target, dict(counts))
+
+
+def _census_pass(
+    config: JobConfig,
+    plan: _Plan,
+    run_id: str,
+    staging: Path,
+    include_day: bool,
+    report: Progress,
+) -> frozenset[int]:
+    """Count boilerplate-candidate lines, store this run's counts, return the frequent keys.
+
+    The counts are written to the staging state here, and dropped before the main pass, so the
+    worker processes forked for it do not start with a copy of a census that can hold millions
+    of entries.
+    """
+    run_census = LineCensus()
+    if not config.clean.boilerplate:
+        write_census(staging / STATE_DIR, config.run_date, run_id, run_census)
+        return frozenset()
+    workers = config.effective_workers
+    reader = _Reader(plan.todo, config.batch_size)
+    with _pool(workers, WorkerSetup(config)) as pool:
+        done = 0
+        for found in _ordered_map(census_batch, reader.batches(_ignore), pool, 2 * workers):
+            for keys, site in found:
+                run_census.add(keys, site)
+            done += len(found)
+            report("census", done, None)
+    write_census(staging / STATE_DIR, config.run_date, run_id, run_census)
+    census = load_census(config.out_dir / STATE_DIR, config.run_date, include_day=include_day)
+    census.merge(run_census)
+    del run_census
+    return census.frequent(config.clean)
 
 
 def _ignore(reject: Reject) -> None:

@@ -17,7 +17,14 @@ from normnews.dedup.candidates import (
     s_curve,
     s_curve_text,
 )
-from normnews.dedup.clusters import Match, cluster, similarities, template_mask
+from normnews.dedup.clusters import (
+    Match,
+    accepted,
+    cluster,
+    estimates,
+    similarities,
+    template_mask,
+)
 from normnews.dedup.deduper import Deduper
 from normnews.dedup.history import (
     HistoryIndex,
@@ -43,11 +50,13 @@ __all__ = [
     "Match",
     "PartitionWriter",
     "Signer",
+    "accepted",
     "band_keys",
     "bucket_pairs",
     "cluster",
     "compact",
     "effective_params",
+    "estimates",
     "exact_key",
     "header_for",
     "lsh_params",

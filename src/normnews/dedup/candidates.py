@@ -3,18 +3,33 @@
 **Choosing bandsxrows.** An LSH index with ``b`` bands of ``r`` rows makes two articles of
 Jaccard similarity ``s`` a candidate pair with probability ``P(s) = 1 - (1 - s**r)**b`` (the
 S-curve). :func:`lsh_params` picks ``(b, r)`` explicitly: the largest ``r`` (fewest
-false candidates) for which ``b = num_perm // r`` bands still make a pair *at* the threshold a
-candidate with probability >= 0.98. Recall is what matters here because every candidate is
-verified afterwards: a false candidate costs one signature comparison, a missed candidate is a
-duplicate published twice. (datasketch's ``MinHashLSH`` balances false-positive and
-false-negative areas with equal weights, and at its default 0.9 threshold finds a true 0.9
-pair only ~31% of the time.) For the default threshold 0.7 and 128 permutations this gives
-25 bands x 5 rows:
+false candidates) for which ``b = num_perm // r`` bands still make a pair *at the lowest
+similarity a pair can be accepted at* a candidate with probability >= 0.98. Recall is what
+matters here because every candidate is verified afterwards: a false candidate costs one
+signature comparison, a missed candidate is a duplicate published twice. (datasketch's
+``MinHashLSH`` balances false-positive and false-negative areas with equal weights, and at
+its default 0.9 threshold finds a true 0.9 pair only ~31% of the time.)
 
+The lowest accepted similarity is ``min(threshold, containment_min_jaccard)``: a copy that
+dropped a paragraph has Jaccard ~0.5-0.7 but is accepted by the containment rule
+(``normnews.dedup.clusters``). For the defaults (threshold 0.7, containment floor 0.5, 128
+permutations) that gives 42 bands x 3 rows; the threshold alone would give 25 x 5, which finds
+a 0.5 pair only 55% of the time:
+
+>>> print(s_curve_text(*lsh_params(0.7, 128, 0.5)))
+bands=42 rows=3: P(candidate | Jaccard)
+Jaccard   0.30  0.50  0.60  0.70  0.75  0.80  0.90  0.95
+P         0.68  1.00  1.00  1.00  1.00  1.00  1.00  1.00
 >>> print(s_curve_text(*lsh_params(0.7, 128)))
 bands=25 rows=5: P(candidate | Jaccard)
 Jaccard   0.30  0.50  0.60  0.70  0.75  0.80  0.90  0.95
 P         0.06  0.55  0.87  0.99  1.00  1.00  1.00  1.00
+
+The price of 42 x 3: 336 bytes of band keys per article instead of 200, and more candidate
+pairs among articles on one topic (a 0.3 pair is a candidate 68% of the time instead of 6%).
+News articles mostly share almost no 5-word shingles, so the verified pairs grow little
+(numbers in ``benchmarks/results/dedup.md``); every extra candidate is one signature
+comparison, and the bucket cap bounds template buckets as before.
 
 **Band keys** are 64-bit hashes of each band's ``r`` signature values (a xor-multiply mix per
 value and a final avalanche), kept as an ``(n, bands)`` uint64 numpy array. **Candidates** come
@@ -53,26 +68,32 @@ def _probability(s: float, bands: int, rows: int) -> float:
     return float(1.0 - (1.0 - s**rows) ** bands)
 
 
-def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
-    """Bands and rows for an LSH S-curve that catches pairs at ``threshold`` (module docs).
+def lsh_params(
+    threshold: float, num_perm: int, min_jaccard: float | None = None
+) -> tuple[int, int]:
+    """Bands and rows for an LSH S-curve that catches every acceptable pair (module docs).
 
     Args:
-        threshold: Jaccard similarity that should become a candidate pair.
+        threshold: Jaccard similarity at or above which a pair is a near-duplicate.
         num_perm: Signature length; ``bands * rows`` never exceeds it.
+        min_jaccard: The containment rule's Jaccard floor (``containment_min_jaccard``), or
+            ``None`` without that rule. Pairs down to ``min(threshold, min_jaccard)`` must
+            become candidates.
 
     Returns:
         ``(bands, rows)``: the most rows per band (fewest false candidates) whose curve,
         with ``bands = num_perm // rows``, still reaches :data:`MIN_RECALL_AT_THRESHOLD`
-        at ``threshold``.
+        at the lowest acceptable similarity.
 
-    >>> lsh_params(0.7, 128)
-    (25, 5)
+    >>> lsh_params(0.7, 128), lsh_params(0.7, 128, 0.5), lsh_params(0.7, 128, 0.8)
+    ((25, 5), (42, 3), (25, 5))
     >>> lsh_params(0.9, 128)
     (11, 11)
     """
+    target = threshold if min_jaccard is None else min(threshold, min_jaccard)
     for rows in range(num_perm, 0, -1):
         bands = num_perm // rows
-        if _probability(threshold, bands, rows) >= MIN_RECALL_AT_THRESHOLD:
+        if _probability(target, bands, rows) >= MIN_RECALL_AT_THRESHOLD:
             return bands, rows
     return num_perm, 1
 
@@ -193,6 +214,9 @@ def bucket_pairs(keys: U64, rank: I64, cap: int) -> tuple[I64, I64]:
 def effective_params(cfg: DedupConfig) -> tuple[int, int]:
     """The ``(bands, rows)`` a run uses: ``cfg.bands``/``cfg.rows`` when set, else chosen.
 
+    Chosen means :func:`lsh_params` for ``cfg.threshold`` and the containment rule's floor
+    ``cfg.containment_min_jaccard``.
+
     Args:
         cfg: Dedup settings.
 
@@ -200,8 +224,10 @@ def effective_params(cfg: DedupConfig) -> tuple[int, int]:
         ``(bands, rows)``.
 
     >>> effective_params(DedupConfig()), effective_params(DedupConfig(bands=16, rows=8))
-    ((25, 5), (16, 8))
+    ((42, 3), (16, 8))
+    >>> effective_params(DedupConfig(containment_min_jaccard=0.7))
+    (25, 5)
     """
     if cfg.bands is not None and cfg.rows is not None:
         return cfg.bands, cfg.rows
-    return lsh_params(cfg.threshold, cfg.num_perm)
+    return lsh_params(cfg.threshold, cfg.num_perm, cfg.containment_min_jaccard)

@@ -11,12 +11,37 @@ equal signature positions), discounted for site templates:
   template value or is not. Restricted to the positions where it is not, the agreement rate
   estimates the Jaccard similarity of the two articles *without* the shared template.
 * when at least ``MIN_INFORMATIVE`` positions are free of template values, that estimate is the
-  similarity; otherwise (almost all of both texts is common text) the plain estimate is used.
+  similarity. With fewer (almost all of both texts is common text) the few template-free
+  positions are still the only evidence about the texts' own words: the similarity is the
+  smaller of the plain estimate and the template-free agreement rate. Two pages whose only
+  own text is a two-word dateline disagree at their one to fifteen template-free positions
+  (rate 0) and stay apart; a copy of a very short story agrees at them (rate 1) and is
+  compared on the plain estimate, as are two pages with no template-free position at all.
+  The rate of 1-5 positions is coarse: a template-dominated copy whose own text was edited
+  is kept when one of its few free positions falls on the edit (a deliberate lean towards
+  keeping: inside a heavy template the own text *is* the story).
 
 So two different short stories inside one heavy template (plain Jaccard 0.8, all of it
 template) score near 0, while a copy that carries the same template scores high on its own
-text. Exact shingle Jaccard is not computed: it would need the shingles of every candidate
-kept or re-read; 128 permutations estimate it within ~0.04 at 0.7. Known limit: a story
+text.
+
+**Containment.** A copy that dropped a paragraph, or the last sentences, of a short story is
+nearly contained in the original while its Jaccard similarity falls to 0.5-0.7. The two
+signatures estimate containment without knowing the set sizes: at a position where the values
+are equal the union minimum is a shared shingle; where ``a < b`` it is a shingle only ``A``
+has, and where ``a > b`` one only ``B`` has. So ``eq / (eq + #(a > b))`` estimates
+``|A ∩ B| / |B|``, the share of ``B`` contained in ``A`` (the same as
+``J (|A| + |B|) / ((1 + J) |B|)`` with the true sizes, without storing them, so history rows
+need nothing new). :func:`estimates` reports the containment of the smaller text in the
+larger, ``eq / (eq + min(#(a < b), #(a > b)))``, on the template-free positions (0 when
+there are fewer than ``MIN_INFORMATIVE``: on template values every page of a site contains
+every other). :func:`accepted` then takes a pair when its similarity reaches the threshold,
+*or* when its containment reaches ``cfg.containment`` and its similarity
+``cfg.containment_min_jaccard``. Copies with edited words are not contained (both texts lose
+the same shingles: containment ~0.8) and still need the threshold.
+
+Exact shingle Jaccard is not computed: it would need the shingles of every candidate kept or
+re-read; 128 permutations estimate it within ~0.04 at 0.7. Known limit: a story
 copied with edits into ``template_min_docs`` or more articles of one run looks like a
 template itself, and copies whose edits exceed ``MIN_INFORMATIVE`` positions are then kept.
 
@@ -36,6 +61,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from normnews.config import DedupConfig
+
 U32 = npt.NDArray[np.uint32]
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -43,6 +70,7 @@ Bools = npt.NDArray[np.bool_]
 
 MIN_INFORMATIVE = 16
 """Template-free positions needed before the template-discounted estimate is trusted."""
+_EPS = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +111,45 @@ def template_mask(signatures: U32, min_docs: int) -> Bools:
     return mask
 
 
+def estimates(a: U32, b: U32, tmpl_a: Bools, tmpl_b: Bools) -> tuple[F64, F64, F64]:
+    """Template-discounted Jaccard, plain Jaccard and containment estimates of row pairs.
+
+    Args:
+        a: Signatures of the first members, ``(k, num_perm)``.
+        b: Signatures of the second members.
+        tmpl_a: Template mask of ``a`` (see :func:`template_mask`).
+        tmpl_b: Template mask of ``b``.
+
+    Returns:
+        ``(similarity, plain, containment)``: the similarity used for decisions, the plain
+        estimate, and the share of the smaller text contained in the larger (module docs).
+
+    >>> a = np.arange(20, dtype=np.uint32)[None, :]
+    >>> b = a.copy()
+    >>> b[0, :8] += 100          # the union minimum is one only ``a`` has: a contains b
+    >>> no = np.zeros((1, 20), dtype=bool)
+    >>> [x.tolist() for x in estimates(a, b, no, no)]
+    [[0.6], [0.6], [1.0]]
+    """
+    agree = a == b
+    plain = agree.mean(axis=1)
+    union_is_template = np.where(a <= b, tmpl_a, tmpl_b)
+    informative = ~union_is_template
+    n_inf = informative.sum(axis=1)
+    eq_inf = (agree & informative).sum(axis=1)
+    use_informative = n_inf >= MIN_INFORMATIVE
+    rate = np.where(n_inf > 0, eq_inf / np.maximum(n_inf, 1), 1.0)
+    sim = np.where(use_informative, rate, np.minimum(plain, rate))
+    # Containment needs the template-free evidence: on template values every page of a site
+    # "contains" every other, so pairs without enough free positions get no containment.
+    a_only = ((a < b) & informative).sum(axis=1)
+    b_only = n_inf - eq_inf - a_only
+    cont = np.where(
+        use_informative, eq_inf / np.maximum(eq_inf + np.minimum(a_only, b_only), 1), 0.0
+    )
+    return sim.astype(np.float64), plain.astype(np.float64), cont.astype(np.float64)
+
+
 def similarities(a: U32, b: U32, tmpl_a: Bools, tmpl_b: Bools) -> tuple[F64, F64]:
     """Plain and template-discounted Jaccard estimates of row pairs.
 
@@ -101,14 +168,30 @@ def similarities(a: U32, b: U32, tmpl_a: Bools, tmpl_b: Bools) -> tuple[F64, F64
     >>> [x.tolist() for x in similarities(a, b, no, no)]
     [[0.75], [0.75]]
     """
-    agree = a == b
-    plain = agree.mean(axis=1)
-    union_is_template = np.where(a <= b, tmpl_a, tmpl_b)
-    informative = ~union_is_template
-    n_inf = informative.sum(axis=1)
-    rest = (agree & informative).sum(axis=1) / np.maximum(n_inf, 1)
-    sim = np.where(n_inf >= MIN_INFORMATIVE, rest, plain)
-    return sim.astype(np.float64), plain.astype(np.float64)
+    sim, plain, _ = estimates(a, b, tmpl_a, tmpl_b)
+    return sim, plain
+
+
+def accepted(sim: F64, containment: F64, cfg: DedupConfig) -> Bools:
+    """Which verified pairs are near-duplicates: the threshold or the containment rule.
+
+    Args:
+        sim: (Template-discounted) Jaccard estimates.
+        containment: Containment estimates of the smaller text in the larger.
+        cfg: Dedup settings (``threshold``, ``containment``, ``containment_min_jaccard``).
+
+    Returns:
+        Boolean mask over the pairs.
+
+    >>> cfg = DedupConfig()
+    >>> accepted(np.array([0.72, 0.55, 0.55, 0.45]), np.array([0.8, 0.95, 0.8, 1.0]), cfg)
+    array([ True,  True, False, False])
+    """
+    by_jaccard = sim >= cfg.threshold - _EPS
+    by_containment = (sim >= cfg.containment_min_jaccard - _EPS) & (
+        containment >= cfg.containment - _EPS
+    )
+    return np.asarray(by_jaccard | by_containment, dtype=bool)
 
 
 def cluster(rank: I64, child: I64, parent: I64, sim: F64) -> dict[int, tuple[int, float]]:

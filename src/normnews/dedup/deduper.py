@@ -1,7 +1,7 @@
 """The run-level deduplicator: exact keys, LSH candidates, verification, survivor clustering.
 
 Per article it holds numpy columns only: exact key (8 bytes), published time (8), length (8),
-id (bytes), ``bands`` uint64 band keys (25 x 8 = 200 bytes by default) and the signature
+id (bytes), ``bands`` uint64 band keys (42 x 8 = 336 bytes by default) and the signature
 (``num_perm`` x 4 = 512 bytes), which goes to a flat file in ``spill_dir`` when one is given, so
 that at 1M articles the resident state is ~250 MB instead of ~800 MB (see
 ``benchmarks/results/dedup_memory.md``). Nothing is quadratic: candidates come from sorting band
@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from normnews.config import DedupConfig
 from normnews.dedup.candidates import band_keys, bucket_pairs, effective_params
-from normnews.dedup.clusters import Match, cluster, similarities, template_mask
+from normnews.dedup.clusters import Match, accepted, cluster, estimates, template_mask
 from normnews.dedup.history import HistoryIndex, HistoryMatches, PartitionWriter
 
 U32 = npt.NDArray[np.uint32]
@@ -40,7 +40,6 @@ I64 = npt.NDArray[np.int64]
 _NO_DATE = np.iinfo(np.int64).max
 _VERIFY_CHUNK = 64 * 1024
 _READ_CHUNK = 64 * 1024
-_EPS = 1e-9
 
 
 class Deduper:
@@ -289,10 +288,13 @@ class Deduper:
         a = np.concatenate([np.searchsorted(involved, child), np.searchsorted(involved, h_run)])
         b = np.concatenate([np.searchsorted(involved, parent), len(involved) + h_hist])
         sim = np.empty(len(a), dtype=np.float64)
+        cont = np.empty(len(a), dtype=np.float64)
         for start in range(0, len(a), _VERIFY_CHUNK):
             ia, ib = a[start : start + _VERIFY_CHUNK], b[start : start + _VERIFY_CHUNK]
-            sim[start : start + len(ia)] = similarities(sigs[ia], sigs[ib], tmpl[ia], tmpl[ib])[0]
-        ok = sim >= self.cfg.threshold - _EPS
+            est_sim, _, est_cont = estimates(sigs[ia], sigs[ib], tmpl[ia], tmpl[ib])
+            sim[start : start + len(ia)] = est_sim
+            cont[start : start + len(ia)] = est_cont
+        ok = accepted(sim, cont, self.cfg)
         h = len(hist_sigs)
         # History rows rank before every run article, oldest first.
         local_rank = np.concatenate([rank[involved], np.arange(h, dtype=np.int64) - h])
