@@ -3,8 +3,8 @@
 Per article it holds numpy columns only: exact key (8 bytes), published time (8), length (8),
 id (bytes), ``bands`` uint64 band keys (42 x 8 = 336 bytes by default) and the signature
 (``num_perm`` x 4 = 512 bytes), which goes to a flat file in ``spill_dir`` when one is given, so
-that at 1M articles the resident state is ~250 MB instead of ~800 MB (see
-``benchmarks/results/dedup_memory.md``). Nothing is quadratic: candidates come from sorting band
+that at 1M articles the state after adding is ~380 MB instead of ~900 MB (see
+``benchmarks/results/dedup.md``). Nothing is quadratic: candidates come from sorting band
 keys with a bucket cap, and only the signatures of articles in candidate pairs are read back.
 
 Order of work in :meth:`Deduper.resolve`:
