@@ -19,7 +19,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from normnews import __version__
 from normnews.config import DedupConfig, JobConfig, find_config_file, load_config
-from normnews.dedup import lsh_params, s_curve_text
+from normnews.dedup import effective_params, s_curve_text
 from normnews.errors import NormnewsError, NothingToDo
 from normnews.indexing import compact_index, index_stats, rebuild_index
 from normnews.inspect import explain_file, show_output
@@ -33,10 +33,12 @@ OUT (retry later) · 99 nothing new to do (Airflow's BashOperator: skip_on_exit_
 
 def _s_curve_help() -> str:
     defaults = DedupConfig()
-    bands, rows = lsh_params(defaults.threshold, defaults.num_perm)
+    bands, rows = effective_params(defaults)
     return (
-        f"With the default --threshold {defaults.threshold} and {defaults.num_perm} "
-        f"permutations, LSH uses {bands} bands × {rows} rows; the chance that a pair with "
+        f"With the default --threshold {defaults.threshold} (and pairs down to Jaccard "
+        f"{defaults.containment_min_jaccard} when one text contains the other) and "
+        f"{defaults.num_perm} permutations, LSH uses {bands} bands × {rows} rows; the chance that "
+        "a pair with "
         # "\b" keeps click from re-wrapping the table.
         f"Jaccard similarity s becomes a candidate:\n\n\b\n{s_curve_text(bands, rows)}"
     )

@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 from normnews.clean import step_counts
 from normnews.clean.census import LineCensus
 from normnews.config import JobConfig
-from normnews.dedup import Deduper, HistoryIndex, Match, lsh_params
+from normnews.dedup import Deduper, HistoryIndex, Match, effective_params
 from normnews.errors import NothingToDo, TooManyRejects
 from normnews.failpoints import failpoint
 from normnews.hashing import file_digest, stable_id
@@ -257,9 +257,7 @@ def _run_staged(
 ) -> RunResult:
     out = config.out_dir
     day = config.run_date
-    bands, rows = lsh_params(config.dedup.threshold, config.dedup.num_perm)
-    if config.dedup.bands is not None and config.dedup.rows is not None:
-        bands, rows = config.dedup.bands, config.dedup.rows
+    bands, rows = effective_params(config.dedup)
     counts: Counter[str] = Counter()
     reject_reasons: Counter[str] = Counter()
     edit_steps: Counter[str] = Counter()
@@ -397,6 +395,7 @@ def _run_staged(
     )
     if config.dedup.enabled:
         deduper.write_history(state, day, matches, f"part-{run_id}")
+    deduper.close()
     t = timer.lap("state", t, "publish")
 
     moves = _moves(staging, day, plan.replace_day)
