@@ -16,13 +16,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from normnews.clean.boilerplate import strip_boilerplate
+from normnews.clean.boilerplate import _strip_boilerplate
 from normnews.clean.reflow import collapse, reflow
-from normnews.clean.repair import repair as repair_text
-from normnews.clean.titles import clean_title, strip_title_counter, strip_titles
-from normnews.clean.truncation import trim_truncated
+from normnews.clean.repair import FtfyMemo, _repair_article
+from normnews.clean.titles import _strip_titles, clean_title, strip_title_counter
+from normnews.clean.truncation import _trim_truncated
 from normnews.config import CleanConfig, RepairConfig
 from normnews.model import Edit
 
@@ -44,18 +44,32 @@ class Normalised:
     edits: tuple[Edit, ...]
 
 
+@dataclass(slots=True)
+class _Memo:
+    """Per-paragraph verdicts of one article's cleaning passes.
+
+    Every step decides each paragraph by a pure function of the paragraph (titles,
+    boilerplate's own rules) or of it and its neighbour (truncation); a later pass sees mostly
+    the same paragraphs, so it looks their verdicts up instead of deciding them again.
+    """
+
+    titles: dict[str, str | None] = field(default_factory=dict)
+    boilerplate: dict[str, tuple[int, str | None]] = field(default_factory=dict)
+    truncation: dict[tuple[str, str | None], tuple[str, str]] = field(default_factory=dict)
+
+
 def _clean_pass(
-    title: str, text: str, clean: CleanConfig, frequent: frozenset[int]
+    title: str, text: str, clean: CleanConfig, frequent: frozenset[int], memo: _Memo
 ) -> tuple[str, list[Edit]]:
     edits: list[Edit] = []
     if clean.titles and title:
-        text, found = strip_titles(title, text)
+        text, found = _strip_titles(title, text, memo.titles)
         edits += found
     if clean.boilerplate:
-        text, found = strip_boilerplate(text, frequent, clean)
+        text, found = _strip_boilerplate(text, frequent, clean, memo.boilerplate)
         edits += found
     if clean.truncation:
-        text, found = trim_truncated(text)
+        text, found = _trim_truncated(text, memo.truncation)
         edits += found
     return text, edits
 
@@ -98,28 +112,30 @@ def normalise(
     {'repair': 0, 'reflow': 0, 'title': 2, 'boilerplate': 1, 'truncation': 1}
     """
     edits: list[Edit] = []
+    ftfy_memo: FtfyMemo = {}
     # A title is one line: join its lines first, so ftfy sees what the output will hold.
     raw_title = TITLE_BREAKS_RE.sub(" ", title or "")
-    new_title, found = repair_text(raw_title, repair)
+    new_title, found = _repair_article(raw_title, repair, ftfy_memo)
     edits += found
     new_title = collapse(new_title.replace("\n", " "))
     if clean.titles:
         new_title, found = clean_title(new_title)
         edits += found
-    body, found = repair_text(text, repair)
+    body, found = _repair_article(text, repair, ftfy_memo)
     edits += found
     body, found = _structure(body, clean)
     edits += found
     if found and repair.enabled:
         # Joined lines are new text for ftfy ("Ã" + "©" across a wrap); repair once more so
         # the result is a fixed point.
-        body, found = repair_text(body, repair)
+        body, found = _repair_article(body, repair, ftfy_memo)
         edits += found
     if clean.titles:
         new_title, found = strip_title_counter(new_title, body)
         edits += found
+    memo = _Memo()
     for _ in range(MAX_PASSES):
-        body, found = _clean_pass(new_title, body, clean, frequent)
+        body, found = _clean_pass(new_title, body, clean, frequent, memo)
         edits += found
         if not found:
             break

@@ -145,7 +145,32 @@ SENTENCE_SAFE = frozenset({"comment form phrase", "cookie or policy line"})
 """Categories that may match a paragraph shaped like a sentence (ends with ``.``, > 6 words);
 the others are prompts and headings, and a sentence that happens to fit them is prose."""
 
+
+def _combined(rules: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One alternation of ``rules`` with a named group each (the patterns have no groups).
+
+    ``fullmatch`` backtracks into the next alternative only when the earlier ones cannot match
+    the whole paragraph, so the first matching rule wins, as in a loop over the rules.
+    """
+    names = {f"r{i}": why for i, (why, _) in enumerate(rules)}
+    alternation = "|".join(f"(?P<r{i}>{pattern})" for i, (_, pattern) in enumerate(rules))
+    return re.compile(alternation, re.IGNORECASE), names
+
+
+PHRASE_RE, PHRASE_NAMES = _combined(PHRASES)
+"""All phrase rules in one pattern (:data:`PHRASE_RES` order)."""
+SENTENCE_PHRASE_RE, SENTENCE_PHRASE_NAMES = _combined(
+    tuple(rule for rule in PHRASES if rule[0] in SENTENCE_SAFE)
+)
+"""The phrase rules that may match a sentence-shaped paragraph."""
+
 EDGE_RE = re.compile(r"^[\s\W_]+|[\s:*.!|>»›•·\-–—]+$")
+"""Edge junk around a phrase (leading non-word characters, trailing marks); see :func:`_core`."""
+EDGE_LEAD_RE = re.compile(r"[\s\W_]+")
+SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+"""Every character ``\\s`` matches (the last is U+3000; a test checks the whole range)."""
+EDGE_TAIL = SPACES + ":*.!|>»›•·-–—"
+"""The characters of :data:`EDGE_RE`'s trailing class, for ``str.rstrip``."""
 SCRIPT_RE = re.compile(
     r"function\s*\(|\bvar\s+\w+\s*=|\b(?:document|window)\.\w|googletag|adsbygoogle|"
     r"\bjQuery\b|\$\(\s*['\"]|\}\s*\)\s*;|=>\s*\{|</?script|<!--|-->|\bgtag\(|dataLayer|"
@@ -166,26 +191,51 @@ PAGE_KEEP_SHARE = 0.3
 PROSE_WORDS = 15
 PROSE_LONG_WORDS = 30
 SENTENCE_END_RE = re.compile(r"[.!?。！？…؟][\"'”’»)\]]*$")
+SENTENCE_TAIL = "\"'”’»)]\n"
+"""What may follow a :data:`SENTENCE_END_RE` end character: its closers and a final break."""
 DIGIT_RE = re.compile(r"\d")
 
 
-def _phrase(paragraph: str) -> str | None:
-    if len(paragraph) > 400 or len(paragraph.split()) > PHRASE_MAX_WORDS:
+def _phrase(paragraph: str, words: int) -> str | None:
+    if len(paragraph) > 400 or words > PHRASE_MAX_WORDS:
         return None
-    core = EDGE_RE.sub("", paragraph)
+    core = _core(paragraph)
     if not core:
         return None
-    sentence = len(paragraph.split()) > 6 and SENTENCE_END_RE.search(paragraph) is not None
-    for why, pattern in PHRASE_RES:
-        if sentence and why not in SENTENCE_SAFE:
-            continue
-        if pattern.fullmatch(core):
-            return why
-    return None
+    if words > 6 and _ends_sentence(paragraph):
+        match = SENTENCE_PHRASE_RE.fullmatch(core)
+        return SENTENCE_PHRASE_NAMES[match.lastgroup or ""] if match else None
+    match = PHRASE_RE.fullmatch(core)
+    return PHRASE_NAMES[match.lastgroup or ""] if match else None
+
+
+def _core(paragraph: str) -> str:
+    """``EDGE_RE.sub("", paragraph)`` without trying the ``$`` branch at every position.
+
+    The ``^`` branch can only match at the start; the ``$`` branch then matches the run of
+    trailing characters after it (a final line break is whitespace, so it is in the run).
+    """
+    lead = EDGE_LEAD_RE.match(paragraph)
+    return paragraph[lead.end() if lead else 0 :].rstrip(EDGE_TAIL)
 
 
 def _script(paragraph: str) -> bool:
-    return bool(SCRIPT_RE.search(paragraph)) and sum(paragraph.count(c) for c in "{}();=") >= 3
+    # The character count is cheap and rules out nearly all prose before the regex runs.
+    count = paragraph.count
+    return (
+        count("{") + count("}") + count("(") + count(")") + count(";") + count("=") >= 3
+        and SCRIPT_RE.search(paragraph) is not None
+    )
+
+
+def _ends_sentence(paragraph: str) -> bool:
+    """``SENTENCE_END_RE.search(paragraph)``, searched only where a match can start.
+
+    A match is an end character followed by nothing but closers (and a final line break), so
+    it can only start just before the run of closers at the end.
+    """
+    start = len(paragraph.rstrip(SENTENCE_TAIL)) - 1
+    return SENTENCE_END_RE.search(paragraph, max(0, start)) is not None
 
 
 def _titleish(paragraph: str) -> bool:
@@ -193,7 +243,7 @@ def _titleish(paragraph: str) -> bool:
 
     Table rows (mostly digits) and cut prose (a sentence end inside) are not post titles.
     """
-    if len(paragraph.split()) > BLOCK_MAX_WORDS or SENTENCE_END_RE.search(paragraph):
+    if len(paragraph.split()) > BLOCK_MAX_WORDS or _ends_sentence(paragraph):
         return False
     if INNER_SENTENCE_RE.search(paragraph):
         return False
@@ -205,7 +255,7 @@ def _nav_item(paragraph: str) -> bool:
     return (
         len(paragraph.split()) <= NAV_MAX_WORDS
         and not DIGIT_RE.search(paragraph)
-        and not SENTENCE_END_RE.search(paragraph)
+        and not _ends_sentence(paragraph)
         and not paragraph.endswith((",", ";", ":"))
     )
 
@@ -228,26 +278,52 @@ def strip_boilerplate(
     >>> strip_boilerplate(body, frozenset(), CleanConfig())[0]
     'Talks resumed on Monday.'
     """
+    return _strip_boilerplate(text, frequent, config, {})
+
+
+def _own_reason(
+    paragraph: str, words: int, frequent: frozenset[int], config: CleanConfig
+) -> str | None:
+    """Why ``paragraph`` is boilerplate whatever its neighbours are (phrase, script, census)."""
+    why = None
+    if config.boilerplate_phrases:
+        why = _phrase(paragraph, words)
+        if why is None and _script(paragraph):
+            why = "script debris"
+    if (
+        why is None
+        and frequent
+        and words <= config.boilerplate_max_words
+        and line_key(paragraph) in frequent
+    ):
+        why = FREQUENT
+    return why
+
+
+def _strip_boilerplate(
+    text: str,
+    frequent: frozenset[int],
+    config: CleanConfig,
+    memo: dict[str, tuple[int, str | None]],
+) -> tuple[str, list[Edit]]:
+    """:func:`strip_boilerplate`, with ``memo`` keeping each paragraph's word count and
+    :func:`_own_reason` across the cleaning passes of one article (same ``frequent`` and
+    ``config``)."""
     paragraphs = text.split("\n\n")
     reasons: list[str | None] = [None] * len(paragraphs)
     in_block = False
     for i, paragraph in enumerate(paragraphs):
-        why = _phrase(paragraph) if config.boilerplate_phrases else None
-        if why is None and config.boilerplate_phrases and _script(paragraph):
-            why = "script debris"
-        if (
-            why is None
-            and frequent
-            and len(paragraph.split()) <= config.boilerplate_max_words
-            and line_key(paragraph) in frequent
-        ):
-            why = FREQUENT
+        known = memo.get(paragraph)
+        if known is None:
+            words = len(paragraph.split())
+            known = memo[paragraph] = (words, _own_reason(paragraph, words, frequent, config))
+        words, why = known
         if why is None and in_block and _titleish(paragraph):
             why = "inside a related-posts or comment block"
         if why in BLOCK_STARTERS:
             # Only a bare heading ("Related Posts", "Leave a Reply") opens a block; a line
             # that carries its own link ("Read more: Budget row deepens") does not.
-            in_block = len(paragraph.split()) <= BLOCK_HEADING_WORDS
+            in_block = words <= BLOCK_HEADING_WORDS
         elif why is None:
             in_block = False
         reasons[i] = why
@@ -300,9 +376,7 @@ def _mark_nav_runs(paragraphs: list[str], reasons: list[str | None], run: int) -
 
 def _prose(paragraph: str) -> bool:
     words = len(paragraph.split()) + len(CJK_RE.findall(paragraph)) // 2
-    return words >= PROSE_LONG_WORDS or (
-        words >= PROSE_WORDS and SENTENCE_END_RE.search(paragraph) is not None
-    )
+    return words >= PROSE_LONG_WORDS or (words >= PROSE_WORDS and _ends_sentence(paragraph))
 
 
 def _trim_page(paragraphs: list[str], reasons: list[str | None]) -> None:

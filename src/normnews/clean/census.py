@@ -35,6 +35,14 @@ DATA_DIGIT_GROUPS = 2
 """Lines with this many separate numbers are data (earnings rows, scores, "Dispatch 5 reports
 82 boats") and are never counted: folded digits would make every such row look the same."""
 NON_WORD_RE = re.compile(r"[\W_]+")
+ASCII_FOLD = str.maketrans(
+    {
+        chr(c): chr(c).lower() if chr(c).isalpha() else "0" if chr(c).isdigit() else " "
+        for c in range(128)
+    }
+)
+"""ASCII letters to lower case, digits to ``0``, everything else to a space."""
+ZEROS_RE = re.compile(r"00+")
 SIGNED_LIMIT = 1 << 63
 
 
@@ -50,8 +58,20 @@ def line_norm(line: str) -> str:
     >>> line_norm("  Posted 12 Comments  | Share!! ")
     'posted 0 comments share'
     """
+    if line.isascii():
+        return " ".join(_ascii_fold(line).split())
     folded = DIGITS_RE.sub("0", line.lower())
     return NON_WORD_RE.sub(" ", folded).strip()
+
+
+def _ascii_fold(line: str) -> str:
+    """An ASCII line lower-cased, each digit run a ``0``, every other character a space.
+
+    Splitting this on whitespace and joining with one space gives :func:`line_norm`; the digit
+    runs left are the line's separate numbers (``count("0")``).
+    """
+    folded = line.translate(ASCII_FOLD)
+    return ZEROS_RE.sub("0", folded) if "00" in folded else folded
 
 
 def line_key(line: str) -> int | None:
@@ -85,7 +105,18 @@ def line_keys(text: str, max_words: int = 16) -> list[int]:
     """
     seen: dict[int, None] = {}
     for line in text.splitlines():
-        if not line.strip() or len(line.split()) > max_words:
+        # At most max_words splits: a long line is rejected without splitting all of it.
+        words = line.split(None, max_words)
+        if not words or len(words) > max_words:
+            continue
+        if line.isascii():
+            # Fast path, same keys: one table lookup per character instead of two regexes.
+            folded = _ascii_fold(line)
+            if folded.count("0") >= DATA_DIGIT_GROUPS:
+                continue  # a data line (see below)
+            norm = " ".join(folded.split())
+            if norm:
+                seen.setdefault(hash64(norm), None)
             continue
         if len(DIGITS_RE.findall(line)) >= DATA_DIGIT_GROUPS:
             continue  # a data line ("Revs 291.8 mln vs 151.1 mln"): its numbers are content

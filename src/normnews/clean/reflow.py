@@ -35,6 +35,11 @@ MIN_FULL_SHARE = 0.3
 """Share of lines (other than the last of each block) that must be full for a wrapped text."""
 
 WHITESPACE_RE = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f]+")
+"""Whitespace inside a line (never a line break); each run becomes one space."""
+_OTHER_SPACE = r"\t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f"
+RUN_RE = re.compile(rf"[{_OTHER_SPACE}][ {_OTHER_SPACE}]*| [ {_OTHER_SPACE}]+")
+"""The :data:`WHITESPACE_RE` runs that are not already one plain space: replacing only these
+gives the same text, without a match (and a copy) at every word boundary."""
 LIST_MARKER_RE = re.compile(r"\s*(?:[-*•·–—>]|\d{1,3}[.)]|\([a-zA-Z0-9]{1,3}\))\s")
 SENTENCE_END = frozenset(".!?:;\"'”’»)")
 CONTINUE_MIN_WORDS = 4
@@ -55,7 +60,15 @@ def collapse(line: str) -> str:
     >>> collapse("  a \\t b\\u00a0 c ")
     'a b c'
     """
-    return WHITESPACE_RE.sub(" ", line).strip()
+    return _collapse_runs(line).strip()
+
+
+def _collapse_runs(text: str) -> str:
+    """``WHITESPACE_RE.sub(" ", text)``, fast when there is nothing to collapse."""
+    plain = text.isascii() and "  " not in text
+    if plain and "\t" not in text and "\f" not in text and "\v" not in text:
+        return text
+    return RUN_RE.sub(" ", text)
 
 
 def _indent(line: str) -> int:
@@ -63,8 +76,11 @@ def _indent(line: str) -> int:
 
 
 def _wrap_width(lines: list[str]) -> int:
-    """The wrap width of a hard-wrapped text, or 0 when the text is not hard-wrapped."""
-    lengths = [len(line) for line in lines if line.strip()]
+    """The wrap width of a hard-wrapped text, or 0 when the text is not hard-wrapped.
+
+    ``lines`` are right-stripped, so a blank line is empty.
+    """
+    lengths = [len(line) for line in lines if line]
     if len(lengths) < 3:
         return 0
     long_lines = sum(1 for n in lengths if n > MAX_WIDTH)
@@ -77,7 +93,7 @@ def _wrap_width(lines: list[str]) -> int:
     candidates = 0
     full = 0
     for line, nxt in itertools.pairwise(lines):
-        if line.strip() and nxt.strip():
+        if line and nxt:
             candidates += 1
             full += len(line) >= width - FULL_SLACK
     if full < 2 or full < MIN_FULL_SHARE * candidates:
@@ -86,10 +102,13 @@ def _wrap_width(lines: list[str]) -> int:
 
 
 def _indent_style(lines: list[str]) -> bool:
-    """Paragraphs start indented and continue unindented (Reuters): both transitions occur."""
+    """Paragraphs start indented and continue unindented (Reuters): both transitions occur.
+
+    ``lines`` are right-stripped, so a blank line is empty.
+    """
     starts = continuations = False
     for prev, line in itertools.pairwise(lines):
-        if not (prev.strip() and line.strip()):
+        if not (prev and line):
             continue
         starts = starts or (_indent(prev) == 0 and _indent(line) >= 1)
         continuations = continuations or (_indent(prev) >= 1 and _indent(line) == 0)
@@ -147,25 +166,35 @@ def reflow(text: str) -> tuple[str, list[Edit]]:
     Reuter
     """  # noqa: E501
     lines = [line.rstrip() for line in text.split("\n")]
-    width = _wrap_width(lines)
-    indented = _indent_style(lines)
+    # Collapse whitespace once for the whole text (the pattern never matches a line break),
+    # then strip each line: the same pieces as collapsing line by line.
+    collapsed = _collapse_runs(text).split("\n")
+    layout: tuple[int, bool] | None = None  # (width, indented), worked out when first needed
     chunks: list[str] = []
     joined = 0
     current: list[str] = []
     prev = ""
-    for line in lines:
-        if not line.strip():
+    for line, flat in zip(lines, collapsed, strict=True):
+        if not line:  # lines are right-stripped: empty means blank
             if current:
                 chunks.append(" ".join(current))
                 current = []
             prev = ""
             continue
-        piece = collapse(line)
-        if current and (
-            _joins(prev, line, width, indented) if width or indented else _continues(prev, line)
-        ):
+        piece = flat.strip()
+        if current:
+            if layout is None:
+                layout = (_wrap_width(lines), _indent_style(lines))
+            width, indented = layout
+            joins = (
+                _joins(prev, line, width, indented) if width or indented else _continues(prev, line)
+            )
+        else:
+            joins = False
+        if joins:
             joined += 1
-            if HYPHEN_JOIN_RE.search(current[-1]) and piece[:1].islower():
+            # The pattern is anchored at the end and two characters long: test the tail only.
+            if HYPHEN_JOIN_RE.search(current[-1][-2:]) and piece[:1].islower():
                 current[-1] += piece  # "well-" + "known": the hyphen is the word's own
             else:
                 current.append(piece)
@@ -178,12 +207,12 @@ def reflow(text: str) -> tuple[str, list[Edit]]:
         chunks.append(" ".join(current))
     out = "\n\n".join(chunk for chunk in chunks if chunk)
     edits = []
-    if joined:
+    if joined and layout is not None:
         edits.append(
             Edit(
                 STEP,
                 f"joined {joined} hard-wrapped line(s) into {len(chunks)} paragraph(s) "
-                f"(wrap width {width})",
+                f"(wrap width {layout[0]})",
             )
         )
     return out, edits

@@ -8,7 +8,9 @@ This is the only module that imports ftfy. What it does, in order:
 2. Run ftfy line by line (as :func:`ftfy.fix_text` does, so one line of mojibake is fixed on its
    own terms), with the pinned :data:`TextFixerConfig` built by :func:`ftfy_config`. A line that
    is pure ASCII without ``&`` and without control characters cannot contain anything ftfy fixes
-   and skips it (the fast path; a property test shows it changes nothing).
+   and skips it (the fast path; a property test shows it changes nothing): one check over the
+   whole text skips most articles entirely, and one search finds the lines that need ftfy.
+   ftfy's results are remembered per article, so a line seen again is not fixed twice.
 3. Repair HTML entity debris ftfy leaves: entities that lost their ``&`` (``#39;``, ``quot;``,
    ``#36;``) and inline tag debris (``<b>``, ``</a>``) that unescaping ``&lt;b&gt;`` produces.
 """
@@ -37,6 +39,9 @@ MARKUP_RE = re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>|<!--")
 """A line holding real markup: its entities are meant literally (ftfy's "auto" rule)."""
 NEEDS_FTFY_RE = re.compile(r"[^\t\n\x20-\x7e]|&")
 """Anything ftfy could change: non-ASCII, control characters or an entity start."""
+PLAIN = b"\t\n" + bytes(range(0x20, 0x7F))
+"""The ASCII bytes :data:`NEEDS_FTFY_RE` lets through (and ``&``, tested on its own):
+deleting them from an ASCII text without ``&`` leaves nothing when ftfy has nothing to do."""
 
 BARE_NUMERIC_RE = re.compile(r"(?<![&#])#(\d{2,5}|x[0-9a-fA-F]{2,4});")
 """``#39;``: a numeric entity whose ``&`` was stripped (``Sony#39;s``, AG News). The ``;`` is
@@ -151,45 +156,115 @@ def fix_entity_debris(text: str) -> str:
     >>> fix_entity_debris("<b>Update:</b> talks resume")
     'Update: talks resume'
     """
+    # Each pattern needs its literal ("&lt;", "#", ";"); the substring tests are cheaper.
     if ";" in text:
-        text = TAG_ENTITY_DEBRIS_RE.sub("", text)
-        text = BARE_NUMERIC_RE.sub(_entity, text)
+        if "&lt;" in text:
+            text = TAG_ENTITY_DEBRIS_RE.sub("", text)
+        if "#" in text:
+            text = BARE_NUMERIC_RE.sub(_entity, text)
         text = BARE_NAMED_RE.sub(_entity, text)
     if "<" in text:
         text = TAG_DEBRIS_RE.sub("", text)
     return text
 
 
-def _ftfy_lines(text: str, fixer: ftfy.TextFixerConfig, fast: bool) -> tuple[str, list[Edit]]:
-    edits: list[Edit] = []
-    out: list[str] = []
-    literal = fixer._replace(unescape_html=False)
-    unescape = fixer._replace(unescape_html=True)
-    for line in text.split("\n"):
-        if fast and not NEEDS_FTFY_RE.search(line):
-            out.append(line)
-            continue
-        # ftfy's "auto" keeps entities literal as soon as a "<" appears; in news copy "<NSC>"
-        # is a Reuters ticker, not markup, so only a real (lower-case) tag counts, per line.
-        config = literal if MARKUP_RE.search(line) else unescape
-        fixed, steps = ftfy.fix_and_explain(line, config)
+FtfyMemo = dict[tuple[str, bool], tuple[str, str | None]]
+"""ftfy's result per ``(line, literal)``: ``(fixed line, edit detail or None)``."""
+
+_FIXERS: dict[RepairConfig, tuple[ftfy.TextFixerConfig, ftfy.TextFixerConfig]] = {}
+"""Per repair config: the ftfy configs for lines with real markup and for all other lines."""
+
+
+def _fixers(config: RepairConfig) -> tuple[ftfy.TextFixerConfig, ftfy.TextFixerConfig]:
+    fixers = _FIXERS.get(config)
+    if fixers is None:
+        base = ftfy_config(config)
+        fixers = _FIXERS[config] = (
+            base._replace(unescape_html=False),
+            base._replace(unescape_html=True),
+        )
+    return fixers
+
+
+def _ftfy_line(
+    line: str,
+    fixers: tuple[ftfy.TextFixerConfig, ftfy.TextFixerConfig],
+    edits: list[Edit],
+    memo: FtfyMemo | None,
+) -> str:
+    # ftfy's "auto" keeps entities literal as soon as a "<" appears; in news copy "<NSC>"
+    # is a Reuters ticker, not markup, so only a real (lower-case) tag counts, per line.
+    literal = "<" in line and MARKUP_RE.search(line) is not None
+    if memo is not None and (known := memo.get((line, literal))) is not None:
+        fixed, detail = known
+    else:
+        fixed, steps = ftfy.fix_and_explain(line, fixers[0] if literal else fixers[1])
+        detail = None
         if fixed != line:
             plan = ", ".join(f"{action} {param}" for action, param in steps or [])
-            edits.append(
-                Edit(STEP, f'ftfy ({plan}) changed "{shorten(line)}" to "{shorten(fixed)}"')
-            )
-        out.append(fixed)
-    return "\n".join(out), edits
+            detail = f'ftfy ({plan}) changed "{shorten(line)}" to "{shorten(fixed)}"'
+        if memo is not None:
+            memo[line, literal] = (fixed, detail)
+            if detail and (MARKUP_RE.search(fixed) is not None) == literal:
+                # ftfy repeats its fixes until a round changes nothing, so its output is a
+                # fixed point under the same config: ftfy would return it unchanged.
+                memo[fixed, literal] = (fixed, None)
+    if detail:
+        edits.append(Edit(STEP, detail))
+    return fixed
 
 
-def _repair(text: str, config: RepairConfig, fast: bool) -> tuple[str, list[Edit]]:
+def _ftfy_lines(
+    text: str,
+    fixers: tuple[ftfy.TextFixerConfig, ftfy.TextFixerConfig],
+    fast: bool,
+    memo: FtfyMemo,
+) -> tuple[str, list[Edit]]:
     edits: list[Edit] = []
-    text = LINE_BREAKS_RE.sub("\n", text).translate(SPACE_CONTROLS)
-    fixer = ftfy_config(config)
+    if not fast:
+        # The reference path: every line through ftfy, nothing remembered.
+        lines = [_ftfy_line(line, fixers, edits, None) for line in text.split("\n")]
+        return "\n".join(lines), edits
+    if text.isascii() and "&" not in text and not text.encode("ascii").translate(None, PLAIN):
+        return text, edits  # the common case, checked at C speed: nothing for ftfy anywhere
+    # Fast path: only lines holding something ftfy could change go through ftfy; one search
+    # over the whole text finds them, and the lines between are copied as they are.
+    out: list[str] = []
+    done = 0  # text[:done] is handled; done is always a line start
+    search = NEEDS_FTFY_RE.search
+    while match := search(text, done):
+        start = text.rfind("\n", done, match.start()) + 1 or done
+        end = text.find("\n", match.end())
+        if end < 0:
+            end = len(text)
+        out.append(text[done:start])
+        out.append(_ftfy_line(text[start:end], fixers, edits, memo))
+        done = end
+    if not out:
+        return text, edits
+    out.append(text[done:])
+    return "".join(out), edits
+
+
+def _repair(
+    text: str, config: RepairConfig, fast: bool, memo: FtfyMemo | None = None
+) -> tuple[str, list[Edit]]:
+    """:func:`repair` (enabled); ``fast=False`` runs every line through ftfy (the reference
+    for the fast path). ``memo`` keeps ftfy's results across the calls for one article: ftfy
+    is deterministic, so a line seen again (the next round below, the repair after reflow,
+    a title repeated in the body) needs no second run."""
+    edits: list[Edit] = []
+    if memo is None:
+        memo = {}
+    if "\r" in text or "\u2028" in text or "\u2029" in text:
+        text = LINE_BREAKS_RE.sub("\n", text)
+    if "\t" in text or "\f" in text or "\v" in text:
+        text = text.translate(SPACE_CONTROLS)
+    fixers = _fixers(config)
     # ftfy's own loop runs each line to a fixed point; entity debris can expose new work
     # (``&amp;#39;`` -> ``#39;``), so alternate until nothing changes (bounded).
     for _ in range(3):
-        fixed, ftfy_edits = _ftfy_lines(text, fixer, fast)
+        fixed, ftfy_edits = _ftfy_lines(text, fixers, fast, memo)
         edits.extend(ftfy_edits)
         if config.fix_entity_debris:
             debris_fixed = fix_entity_debris(fixed)
@@ -231,6 +306,11 @@ def repair(text: str, config: RepairConfig) -> tuple[str, list[Edit]]:
     >>> repair("Bush#39;s plan\\r\\nwins", RepairConfig())[0]
     "Bush's plan\\nwins"
     """
+    return _repair_article(text, config, {})
+
+
+def _repair_article(text: str, config: RepairConfig, memo: FtfyMemo) -> tuple[str, list[Edit]]:
+    """:func:`repair` with the ftfy memo of the article ``text`` belongs to."""
     if not config.enabled:
         return text, []
-    return _repair(text, config, fast=True)
+    return _repair(text, config, True, memo)

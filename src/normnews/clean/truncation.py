@@ -73,6 +73,16 @@ FUNCTION_WORDS = frozenset(_ENGLISH_FUNCTION_WORDS.split()) | frozenset(
 """A cut sentence often ends on one of these; a caption or heading rarely does."""
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 CUT_TAIL_RE = re.compile(r"[,\-–—/&+(]$")
+ASCII_DIGITS = str.maketrans("", "", "0123456789")
+"""Deletes ASCII digits (``str.isdigit`` in ASCII text)."""
+
+
+def _terminal(paragraph: str) -> bool:
+    """``TERMINAL_RE.search(paragraph)`` on a right-stripped paragraph, searched only where a
+    match can start: at the end character before the closing run, or at most three characters
+    from the end (a dash)."""
+    start = min(len(paragraph.rstrip(CLOSERS)) - 1, len(paragraph) - 3)
+    return TERMINAL_RE.search(paragraph, max(0, start)) is not None
 
 
 def _sentence_ends(paragraph: str) -> list[int]:
@@ -124,7 +134,10 @@ def _signoff(fragment: str) -> bool:
 
 def _tabular(fragment: str) -> bool:
     """Table rows and figures (``Gulf 3.10 -- 3.16``) are data, not a cut sentence."""
-    digits = sum(ch.isdigit() for ch in fragment)
+    if fragment.isascii():
+        digits = len(fragment) - len(fragment.translate(ASCII_DIGITS))
+    else:
+        digits = sum(ch.isdigit() for ch in fragment)
     return digits >= 0.3 * len(fragment.replace(" ", "")) or ".." in fragment or "--" in fragment
 
 
@@ -156,7 +169,7 @@ def trim_paragraph(paragraph: str, following: str | None = None) -> tuple[str, s
     paragraph = paragraph.rstrip()
     if (
         not paragraph
-        or TERMINAL_RE.search(paragraph)
+        or _terminal(paragraph)
         or LIST_ITEM_RE.match(paragraph)
         or _introduces(following)
     ):
@@ -186,12 +199,23 @@ def trim_truncated(text: str) -> tuple[str, list[Edit]]:
     >>> trim_truncated("北京今天下雨。气温下降了")[0]
     '北京今天下雨。'
     """
+    return _trim_truncated(text, {})
+
+
+def _trim_truncated(
+    text: str, memo: dict[tuple[str, str | None], tuple[str, str]]
+) -> tuple[str, list[Edit]]:
+    """:func:`trim_truncated`, with ``memo`` keeping :func:`trim_paragraph` results across the
+    cleaning passes of one article."""
     edits: list[Edit] = []
     out: list[str] = []
     paragraphs = text.split("\n\n")
     for i, paragraph in enumerate(paragraphs):
         following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
-        kept, removed = trim_paragraph(paragraph, following)
+        known = memo.get((paragraph, following))
+        if known is None:
+            known = memo[paragraph, following] = trim_paragraph(paragraph, following)
+        kept, removed = known
         if removed:
             why = "incomplete trailing sentence" if kept else "paragraph is one incomplete sentence"
             edits.append(Edit(STEP, f'removed "{_short(removed)}" ({why})'))
