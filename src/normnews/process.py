@@ -19,7 +19,7 @@ from typing import Any
 from normnews.clean import normalise
 from normnews.clean.census import line_keys, site_of
 from normnews.config import JobConfig
-from normnews.dedup import Signer, exact_key
+from normnews.dedup import Signer
 from normnews.hashing import stable_id
 from normnews.model import Article, Edit, RawRecord, Reject
 
@@ -34,10 +34,10 @@ class WorkerSetup:
 
 @dataclass(slots=True)
 class Processed:
-    """One article ready for dedup: the article and the exact key of its text."""
+    """One article ready for dedup (its exact key is filled in with the batch's signatures)."""
 
     article: Article
-    exact_key: int
+    exact_key: int = 0
 
 
 @dataclass(slots=True)
@@ -161,7 +161,7 @@ def process_record(raw: RawRecord, setup: WorkerSetup) -> Processed | Reject:
         encoding=raw.encoding,
         edits=edits,
     )
-    return Processed(article, exact_key(result.text))
+    return Processed(article)
 
 
 def process_batch(batch: list[RawRecord]) -> BatchResult:
@@ -175,8 +175,10 @@ def process_batch(batch: list[RawRecord]) -> BatchResult:
             out.items.append(
                 Reject(raw.source, raw.record, "process_error", f"{type(exc).__name__}: {exc}")
             )
-    texts = [p.article.text for p in out.items if isinstance(p, Processed)]
-    out.signatures = _SIGNER.signatures(texts)
+    processed = [p for p in out.items if isinstance(p, Processed)]
+    out.signatures, keys = _SIGNER.signatures_and_keys([p.article.text for p in processed])
+    for p, key in zip(processed, keys, strict=True):
+        p.exact_key = key
     return out
 
 

@@ -114,7 +114,23 @@ def shingles(text: str, *, word_size: int = 5, char_size: int = 5) -> list[str]:
     >>> shingles("台风登陆浙江", char_size=4)
     ['台 风 登 陆', '风 登 陆 浙', '登 陆 浙 江']
     """
-    norm = normal_form(text)
+    return normal_shingles(normal_form(text), word_size=word_size, char_size=char_size)
+
+
+def normal_shingles(norm: str, *, word_size: int = 5, char_size: int = 5) -> list[str]:
+    """:func:`shingles` of a text already in :func:`normal_form` (saves computing it twice).
+
+    Args:
+        norm: A normal form.
+        word_size: Tokens per shingle when most tokens are words.
+        char_size: Tokens per shingle when most tokens are no-space characters.
+
+    Returns:
+        As :func:`shingles`.
+
+    >>> normal_shingles("a b c", word_size=2)
+    ['a b', 'b c']
+    """
     if not norm:
         return [""]
     # Fast path: without no-space characters the normal form is already the token list.

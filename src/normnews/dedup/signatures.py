@@ -21,8 +21,8 @@ import numpy.typing as npt
 from datasketch import MinHash
 
 from normnews.config import DedupConfig
-from normnews.dedup.shingles import shingles
-from normnews.hashing import hash32
+from normnews.dedup.shingles import normal_form, normal_shingles
+from normnews.hashing import hash32, hash64
 
 SCHEME = "affine32"
 """datasketch permutation scheme (recorded in the history header)."""
@@ -111,8 +111,11 @@ class Signer:
         Returns:
             One uint32 per shingle.
         """
-        parts = shingles(
-            text, word_size=self.cfg.shingle_size, char_size=self.cfg.char_shingle_size
+        return self._normal_hashes(normal_form(text))
+
+    def _normal_hashes(self, norm: str) -> U32:
+        parts = normal_shingles(
+            norm, word_size=self.cfg.shingle_size, char_size=self.cfg.char_shingle_size
         )
         return np.fromiter(map(hash32, map(str.encode, parts)), dtype=np.uint32, count=len(parts))
 
@@ -125,7 +128,10 @@ class Signer:
         Returns:
             A uint32 array of shape ``(num_perm,)``.
         """
-        hv = _fmix32(self.shingle_hashes(text))
+        return self._signature(self._normal_hashes(normal_form(text)))
+
+    def _signature(self, shingle_hashes: U32) -> U32:
+        hv = _fmix32(shingle_hashes)
         out = np.full(self.cfg.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
         for start in range(0, len(hv), _CHUNK):
             part = hv[start : start + _CHUNK, None]
@@ -148,3 +154,26 @@ class Signer:
         for i, text in enumerate(texts):
             out[i] = self.signature(text)
         return out
+
+    def signatures_and_keys(self, texts: list[str]) -> tuple[U32, list[int]]:
+        """:meth:`signatures` and each text's ``exact_key``, computing the normal form once.
+
+        Args:
+            texts: Cleaned article texts.
+
+        Returns:
+            The signature matrix and the exact keys, in text order.
+
+        >>> from normnews.dedup.shingles import exact_key
+        >>> signer = Signer(DedupConfig(num_perm=16))
+        >>> sigs, keys = signer.signatures_and_keys(["One story.", "ONE story"])
+        >>> keys[0] == keys[1] == exact_key("one story"), bool((sigs[0] == sigs[1]).all())
+        (True, True)
+        """
+        out = np.empty((len(texts), self.cfg.num_perm), dtype=np.uint32)
+        keys: list[int] = []
+        for i, text in enumerate(texts):
+            norm = normal_form(text)
+            keys.append(hash64(norm))
+            out[i] = self._signature(self._normal_hashes(norm))
+        return out, keys
