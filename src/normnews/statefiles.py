@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from normnews.clean.census import LineCensus
-from normnews.schema import LINES, read_table, table_from_rows, write_table
+from normnews.schema import LINES, read_table, table_from_columns, write_table
 from normnews.state import partition_dates
 
 LINES_DIR = "lines"
@@ -26,12 +26,12 @@ def load_census(state: Path, day: date, *, include_day: bool) -> LineCensus:
         if d > day or (d == day and not include_day):
             continue
         for path in sorted((folder / f"run_date={d.isoformat()}").glob("*.parquet")):
-            census.merge(LineCensus.from_rows(read_table(path).to_pylist()))
+            census.merge(LineCensus.from_columns(read_table(path).to_pydict()))
     return census
 
 
 def write_census(state: Path, day: date, run_id: str, census: LineCensus) -> Path:
     """Write this run's census as a part of ``day`` under ``state`` (a staging ``_state``)."""
     path = state / LINES_DIR / f"run_date={day.isoformat()}" / f"part-{run_id}.parquet"
-    write_table(table_from_rows(census.to_rows(), LINES), path)
+    write_table(table_from_columns(census.to_columns(), LINES), path)
     return path
