@@ -35,10 +35,8 @@ def _s_curve_help() -> str:
     defaults = DedupConfig()
     bands, rows = effective_params(defaults)
     return (
-        f"With the default --threshold {defaults.threshold} (and pairs down to Jaccard "
-        f"{defaults.containment_min_jaccard} when one text contains the other) and "
-        f"{defaults.num_perm} permutations, LSH uses {bands} bands × {rows} rows; the chance that "
-        "a pair with "
+        f"With the default --threshold {defaults.threshold} and {defaults.num_perm} "
+        f"permutations, LSH uses {bands} bands × {rows} rows; the chance that a pair with "
         # "\b" keeps click from re-wrapping the table.
         f"Jaccard similarity s becomes a candidate:\n\n\b\n{s_curve_text(bands, rows)}"
     )

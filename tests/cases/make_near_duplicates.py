@@ -84,7 +84,13 @@ SHORT_STORIES = [
     "A retired teacher celebrated her hundredth birthday with former pupils.",
 ]
 
-KNOWN_MISSES: dict[str, str] = {}
+KNOWN_MISSES: dict[str, str] = {
+    "story2-paragraph-dropped": (
+        "true Jaccard 0.717 but estimated 0.61 and no band of 25 x 5 collides; the default "
+        "bands are chosen for the threshold alone (42 x 3 would catch it, at a cost that grows "
+        "faster than the corpus: see normnews.dedup.candidates)"
+    ),
+}
 
 MOJIBAKE = {
     "\u2019": "\u00e2\u20ac\u2122",

@@ -10,26 +10,24 @@ signature comparison, a missed candidate is a duplicate published twice. (datask
 ``MinHashLSH`` balances false-positive and false-negative areas with equal weights, and at
 its default 0.9 threshold finds a true 0.9 pair only ~31% of the time.)
 
-The lowest accepted similarity is ``min(threshold, containment_min_jaccard)``: a copy that
-dropped a paragraph has Jaccard ~0.5-0.7 but is accepted by the containment rule
-(``normnews.dedup.clusters``). For the defaults (threshold 0.7, containment floor 0.5, 128
-permutations) that gives 42 bands x 3 rows; the threshold alone would give 25 x 5, which finds
-a 0.5 pair only 55% of the time:
+The default picks ``(b, r)`` for the threshold alone: 25 bands x 5 rows for 0.7 and 128
+permutations. A copy that dropped a paragraph (Jaccard ~0.5-0.7) is still accepted by the
+containment rule (``normnews.dedup.clusters``) when banding makes it a candidate, which at
+0.5 happens 55% of the time. Picking the bands for the containment floor instead
+(``lsh_params(0.7, 128, 0.5)``: 42 x 3) finds nearly all of those, but costs more than it
+returns at scale: a 0.3 pair becomes a candidate 68% of the time instead of 6%, and on the
+throughput corpus ``resolve`` went from 1.3 s at 60k articles to 21.4 s at 240k (16x for 4x
+the articles; 25 x 5: 0.44 s to 2.67 s), with fewer copies removed at 240k because the
+per-bucket cap starts to bite. Set ``bands``/``rows`` explicitly to choose it:
 
->>> print(s_curve_text(*lsh_params(0.7, 128, 0.5)))
-bands=42 rows=3: P(candidate | Jaccard)
-Jaccard   0.30  0.50  0.60  0.70  0.75  0.80  0.90  0.95
-P         0.68  1.00  1.00  1.00  1.00  1.00  1.00  1.00
 >>> print(s_curve_text(*lsh_params(0.7, 128)))
 bands=25 rows=5: P(candidate | Jaccard)
 Jaccard   0.30  0.50  0.60  0.70  0.75  0.80  0.90  0.95
 P         0.06  0.55  0.87  0.99  1.00  1.00  1.00  1.00
-
-The price of 42 x 3: 336 bytes of band keys per article instead of 200, and more candidate
-pairs among articles on one topic (a 0.3 pair is a candidate 68% of the time instead of 6%).
-News articles mostly share almost no 5-word shingles, so the verified pairs grow little
-(numbers in ``benchmarks/results/dedup.md``); every extra candidate is one signature
-comparison, and the bucket cap bounds template buckets as before.
+>>> print(s_curve_text(*lsh_params(0.7, 128, 0.5)))
+bands=42 rows=3: P(candidate | Jaccard)
+Jaccard   0.30  0.50  0.60  0.70  0.75  0.80  0.90  0.95
+P         0.68  1.00  1.00  1.00  1.00  1.00  1.00  1.00
 
 **Band keys** are 64-bit hashes of each band's ``r`` signature values (a xor-multiply mix per
 value and a final avalanche), kept as an ``(n, bands)`` uint64 numpy array. **Candidates** come
@@ -214,8 +212,14 @@ def bucket_pairs(keys: U64, rank: I64, cap: int) -> tuple[I64, I64]:
 def effective_params(cfg: DedupConfig) -> tuple[int, int]:
     """The ``(bands, rows)`` a run uses: ``cfg.bands``/``cfg.rows`` when set, else chosen.
 
-    Chosen means :func:`lsh_params` for ``cfg.threshold`` and the containment rule's floor
-    ``cfg.containment_min_jaccard``.
+    Chosen means :func:`lsh_params` for ``cfg.threshold`` alone. The containment rule then
+    judges the candidates that banding finds (a pair at Jaccard 0.5 is a candidate about 55%
+    of the time with 25 × 5). Choosing the bands for the containment floor instead (42 × 3:
+    99.6% at 0.5) finds more contained copies on small corpora, but its candidate count grows
+    faster than the corpus: measured on the throughput corpus, ``resolve`` took 1.3 s at 60k
+    articles and 21.4 s at 240k (16× for 4×), against 0.44 s and 2.67 s with 25 × 5, and at
+    240k it removed fewer copies because the per-bucket cap starts to bite. Set
+    ``bands = 42, rows = 3`` explicitly where that trade is wanted.
 
     Args:
         cfg: Dedup settings.
@@ -224,10 +228,8 @@ def effective_params(cfg: DedupConfig) -> tuple[int, int]:
         ``(bands, rows)``.
 
     >>> effective_params(DedupConfig()), effective_params(DedupConfig(bands=16, rows=8))
-    ((42, 3), (16, 8))
-    >>> effective_params(DedupConfig(containment_min_jaccard=0.7))
-    (25, 5)
+    ((25, 5), (16, 8))
     """
     if cfg.bands is not None and cfg.rows is not None:
         return cfg.bands, cfg.rows
-    return lsh_params(cfg.threshold, cfg.num_perm, cfg.containment_min_jaccard)
+    return lsh_params(cfg.threshold, cfg.num_perm)

@@ -89,7 +89,7 @@ def header_for(cfg: DedupConfig) -> dict[str, str]:
 
     >>> h = header_for(DedupConfig())
     >>> h["scheme"], h["num_perm"], h["bands"], h["rows"]
-    ('affine32', '128', '42', '3')
+    ('affine32', '128', '25', '5')
     """
     bands, rows = effective_params(cfg)
     return {
