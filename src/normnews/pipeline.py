@@ -73,6 +73,10 @@ log = logging.getLogger("normnews")
 Progress = Callable[[str, int, int | None], None]
 """``progress(stage, done, total)``: called as work completes (``total`` may be unknown)."""
 
+_REJECT_FLUSH = 4096
+_LOGGED_REJECTS = 50
+"""Rejects logged one by one; the rest are only counted (they are all in ``rejects/``)."""
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -164,15 +168,15 @@ class _Reader:
         self.batch_size = batch_size
         self.records_per_file: dict[str, int] = {}
 
-    def batches(self, on_reject: Callable[[Reject], None]) -> Iterator[list[RawRecord]]:
-        batch: list[RawRecord] = []
+    def batches(self) -> Iterator[list[RawRecord | Reject]]:
+        """Batches in input order. Readers' rejects travel in them too, so every result comes
+        back in input order whatever the number of workers (the rejects file is then the same
+        bytes with 1 worker or 8)."""
+        batch: list[RawRecord | Reject] = []
         for f, _ in self.todo:
             n = 0
             for item in read_file(f):
                 n += 1
-                if isinstance(item, Reject):
-                    on_reject(item)
-                    continue
                 batch.append(item)
                 if len(batch) >= self.batch_size:
                     yield batch
@@ -269,27 +273,38 @@ def _run_staged(
     include_day = not plan.replace_day
     t = time.perf_counter()
 
-    frequent = _census_pass(config, plan, run_id, staging, include_day, report)
-    t = timer.lap("census", t, "process")
-
-    writers = open_writers(staging, run_date=day, run_id=run_id)
+    # Opened first: a history built with other settings must stop the run before any work.
     history = (
         HistoryIndex.open(out / STATE_DIR, config.dedup, before=day, include_day=include_day)
         if config.dedup.enabled and config.dedup.history
         else None
     )
+    frequent = _census_pass(config, plan, run_id, staging, include_day, report)
+    t = timer.lap("census", t, "process")
+
+    writers = open_writers(staging, run_date=day, run_id=run_id)
     deduper = Deduper(config.dedup, history=history, spill_dir=staging / "_spill")
     spool_path = staging / "_spool" / "spool.parquet"
     spool = ParquetSink(spool_path, SPOOL)
 
+    pending_rejects: list[dict[str, Any]] = []
+
     def on_reject(reject: Reject) -> None:
+        # Buffered: one Parquet row group per reject would make a broken feed's file huge.
         reject_reasons[reject.reason] += 1
-        writers["rejects"].write_rows([reject_row(reject)])
+        if sum(reject_reasons.values()) <= _LOGGED_REJECTS:
+            log.warning(
+                "rejected %s#%s: %s: %s", reject.source, reject.record, reject.reason, reject.detail
+            )
+        pending_rejects.append(reject_row(reject))
+        if len(pending_rejects) >= _REJECT_FLUSH:
+            writers["rejects"].write_rows(pending_rejects)
+            pending_rejects.clear()
 
     reader = _Reader(plan.todo, config.batch_size)
     with _pool(workers, WorkerSetup(config, frequent)) as pool:
         done = 0
-        for result in _ordered_map(process_batch, reader.batches(on_reject), pool, window):
+        for result in _ordered_map(process_batch, reader.batches(), pool, window):
             processed = [p for p in result.items if isinstance(p, Processed)]
             for item in result.items:
                 if isinstance(item, Reject):
@@ -313,6 +328,12 @@ def _run_staged(
             done += len(result.items)
             report("process", done, None)
     spool.close()
+    writers["rejects"].write_rows(pending_rejects)
+    if sum(reject_reasons.values()) > _LOGGED_REJECTS:
+        log.warning(
+            "%d more rejects not logged; all are in the rejects dataset",
+            sum(reject_reasons.values()) - _LOGGED_REJECTS,
+        )
     records_in = sum(reader.records_per_file.values())
     t = timer.lap("process", t, "dedup")
 
@@ -433,7 +454,7 @@ def _census_pass(
     reader = _Reader(plan.todo, config.batch_size)
     with _pool(workers, WorkerSetup(config)) as pool:
         done = 0
-        for found in _ordered_map(census_batch, reader.batches(_ignore), pool, 2 * workers):
+        for found in _ordered_map(census_batch, reader.batches(), pool, 2 * workers):
             for keys, site in found:
                 run_census.add(keys, site)
             done += len(found)
@@ -443,10 +464,6 @@ def _census_pass(
     census.merge(run_census)
     del run_census
     return census.frequent(config.clean)
-
-
-def _ignore(reject: Reject) -> None:
-    return None
 
 
 def _micros(value: datetime | None) -> int | None:

@@ -164,11 +164,17 @@ def process_record(raw: RawRecord, setup: WorkerSetup) -> Processed | Reject:
     return Processed(article)
 
 
-def process_batch(batch: list[RawRecord]) -> BatchResult:
-    """Process a batch in this worker; an unexpected error rejects one record, not the run."""
+def process_batch(batch: list[RawRecord | Reject]) -> BatchResult:
+    """Process a batch in this worker; an unexpected error rejects one record, not the run.
+
+    Readers' rejects in the batch are passed through in place.
+    """
     assert _SETUP is not None and _SIGNER is not None, "init_worker was not called"
     out = BatchResult()
     for raw in batch:
+        if isinstance(raw, Reject):
+            out.items.append(raw)
+            continue
         try:
             out.items.append(process_record(raw, _SETUP))
         except Exception as exc:  # a bug on one odd record must not lose the whole batch
@@ -182,11 +188,13 @@ def process_batch(batch: list[RawRecord]) -> BatchResult:
     return out
 
 
-def census_batch(batch: list[RawRecord]) -> list[tuple[list[int], str]]:
-    """Boilerplate-candidate line keys and the site of each record of a batch."""
+def census_batch(batch: list[RawRecord | Reject]) -> list[tuple[list[int], str]]:
+    """Boilerplate-candidate line keys and the site of each record of a batch (rejects are
+    skipped)."""
     assert _SETUP is not None, "init_worker was not called"
     max_words = _SETUP.config.clean.boilerplate_max_words
     return [
         (line_keys(raw.text or "", max_words=max_words), site_of(raw.url, raw.source))
         for raw in batch
+        if isinstance(raw, RawRecord)
     ]

@@ -347,3 +347,18 @@ def test_the_input_copy_is_not_modified(tmp_path, sample_dir):
     assert run_cli("run", src, "--out", tmp_path / "out", "--run-date", DAY).code == 0
     after = sorted((p.relative_to(src), p.read_bytes()) for p in src.rglob("*") if p.is_file())
     assert before == after
+
+
+def test_the_output_does_not_depend_on_the_number_of_workers(mixed_run, tmp_path):
+    """One worker or two: the same bytes in every dataset, rejects included."""
+    src, out2, _ = mixed_run
+    out1 = tmp_path / "one-worker"
+    result = run_cli(
+        "run", src, "--out", out1, "--run-date", DAY, "--workers", "1", "--batch-size", "7"
+    )
+    assert result.code == 0, result.stderr
+    for dataset in ("articles", "duplicates", "rejects"):
+        a = sorted((out1 / dataset).rglob("*.parquet"))
+        b = sorted((out2 / dataset).rglob("*.parquet"))
+        assert [p.name for p in a] == [p.name for p in b]
+        assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b], dataset
