@@ -39,14 +39,14 @@ def test_share_of_site_is_required():
     assert line_key("Common line here") not in census.frequent(CONFIG)
 
 
-def test_rows_round_trip_with_signed_keys():
-    """It round-trips through rows with keys in int64 range and site totals."""
+def test_columns_round_trip_with_signed_keys():
+    """It round-trips through columns with keys in int64 range and site totals."""
     census = LineCensus()
     census.add([2**64 - 1, 5], "a")
     census.add([5], "b")
-    rows = census.to_rows()
-    assert all(r["key"] is None or -(2**63) <= r["key"] < 2**63 for r in rows)
-    back = LineCensus.from_rows(rows)
+    columns = census.to_columns()
+    assert all(k is None or -(2**63) <= k < 2**63 for k in columns["key"])
+    back = LineCensus.from_columns(columns)
     assert back.counts == census.counts and back.sites == census.sites
 
 

@@ -9,7 +9,7 @@ footer). C4 and dolma use corpus-level line frequency instead; so do we, per sit
   but a line holding two or more separate numbers is data, not template, and is not counted:
   otherwise every earnings row (``Shr 39 cts vs 50 cts``) would look like every other.
 - :class:`LineCensus` counts, per site, in how many articles each key occurs, and how many
-  articles each site has. It merges across workers and runs (``to_rows``/``from_rows``).
+  articles each site has. It merges across workers and runs (``to_columns``/``from_columns``).
 - :meth:`LineCensus.frequent` returns the keys that are boilerplate: seen in at least
   ``boilerplate_min_articles`` articles of one site *and* in at least ``boilerplate_min_share``
   of that site's articles. A wire story re-sent three times stays below the article floor.
@@ -232,29 +232,14 @@ class LineCensus:
                 out.add(key)
         return frozenset(out)
 
-    def to_rows(self) -> list[dict[str, int | str | None]]:
-        """The census as rows: ``key`` (int64, two's complement), ``site``, ``articles``.
-
-        Rows with ``key`` ``None`` hold the site totals (articles seen per site).
-
-        Returns:
-            The rows, sorted for deterministic output.
-        """
-        rows: list[dict[str, int | str | None]] = [
-            {"key": None, "site": site, "articles": n} for site, n in sorted(self.sites.items())
-        ]
-        rows.extend(
-            {"key": _signed(key), "site": site, "articles": n}
-            for (site, key), n in sorted(self.counts.items())
-        )
-        return rows
-
     def to_columns(self) -> dict[str, list[int | None] | list[str] | list[int]]:
-        """:meth:`to_rows` as three parallel lists (no dict per row: a census can hold
-        millions of entries).
+        """The census as three parallel lists, for Parquet: ``key`` (int64, two's complement),
+        ``site``, ``articles``; site totals first (``key`` ``None``), then the line counts,
+        both sorted for deterministic output. Lists, not a dict per row: a census can hold
+        millions of entries.
 
         Returns:
-            ``{"key": [...], "site": [...], "articles": [...]}``, in :meth:`to_rows` order.
+            ``{"key": [...], "site": [...], "articles": [...]}``.
 
         >>> c = LineCensus(); c.add([5], "s")
         >>> c.to_columns()
@@ -294,33 +279,4 @@ class LineCensus:
             else:
                 slot = (site, _unsigned(int(key)))
                 counts[slot] = counts.get(slot, 0) + int(articles or 0)
-        return census
-
-    @classmethod
-    def from_rows(
-        cls, rows: list[dict[str, int | str | None]], cap: int = DEFAULT_CAP
-    ) -> LineCensus:
-        """Rebuild a census from :meth:`to_rows` output.
-
-        Args:
-            rows: Rows as written by :meth:`to_rows`.
-            cap: See :class:`LineCensus`.
-
-        Returns:
-            The census.
-
-        >>> c = LineCensus(); c.add([2**64 - 1], "s")
-        >>> LineCensus.from_rows(c.to_rows()).counts == c.counts
-        True
-        """
-        census = cls(cap)
-        for row in rows:
-            site = str(row["site"] or "")
-            articles = int(row["articles"] or 0)
-            key = row["key"]
-            if key is None:
-                census.sites[site] = census.sites.get(site, 0) + articles
-            else:
-                slot = (site, _unsigned(int(key)))
-                census.counts[slot] = census.counts.get(slot, 0) + articles
         return census

@@ -22,7 +22,6 @@ from normnews.dedup.clusters import (
     accepted,
     cluster,
     estimates,
-    similarities,
     template_mask,
 )
 from normnews.dedup.deduper import Deduper
@@ -67,7 +66,6 @@ __all__ = [
     "s_curve",
     "s_curve_text",
     "shingles",
-    "similarities",
     "stats",
     "template_mask",
     "tokens",

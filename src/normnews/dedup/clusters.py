@@ -150,28 +150,6 @@ def estimates(a: U32, b: U32, tmpl_a: Bools, tmpl_b: Bools) -> tuple[F64, F64, F
     return sim.astype(np.float64), plain.astype(np.float64), cont.astype(np.float64)
 
 
-def similarities(a: U32, b: U32, tmpl_a: Bools, tmpl_b: Bools) -> tuple[F64, F64]:
-    """Plain and template-discounted Jaccard estimates of row pairs.
-
-    Args:
-        a: Signatures of the first members, ``(k, num_perm)``.
-        b: Signatures of the second members.
-        tmpl_a: Template mask of ``a`` (see :func:`template_mask`).
-        tmpl_b: Template mask of ``b``.
-
-    Returns:
-        ``(similarity, plain)``: the similarity used for decisions and the plain estimate.
-
-    >>> a = np.array([[1, 2, 3, 4]], dtype=np.uint32)
-    >>> b = np.array([[1, 2, 3, 9]], dtype=np.uint32)
-    >>> no = np.zeros((1, 4), dtype=bool)
-    >>> [x.tolist() for x in similarities(a, b, no, no)]
-    [[0.75], [0.75]]
-    """
-    sim, plain, _ = estimates(a, b, tmpl_a, tmpl_b)
-    return sim, plain
-
-
 def accepted(sim: F64, containment: F64, cfg: DedupConfig) -> Bools:
     """Which verified pairs are near-duplicates: the threshold or the containment rule.
 
