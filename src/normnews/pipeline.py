@@ -288,6 +288,7 @@ def _run_staged(
     spool = ParquetSink(spool_path, SPOOL)
 
     pending_rejects: list[dict[str, Any]] = []
+    first_rejects: list[dict[str, Any]] = []
 
     def on_reject(reject: Reject) -> None:
         # Buffered: one Parquet row group per reject would make a broken feed's file huge.
@@ -296,7 +297,10 @@ def _run_staged(
             log.warning(
                 "rejected %s#%s: %s: %s", reject.source, reject.record, reject.reason, reject.detail
             )
-        pending_rejects.append(reject_row(reject))
+        row = reject_row(reject)
+        if len(first_rejects) < _LOGGED_REJECTS:
+            first_rejects.append(row)
+        pending_rejects.append(row)
         if len(pending_rejects) >= _REJECT_FLUSH:
             writers["rejects"].write_rows(pending_rejects)
             pending_rejects.clear()
@@ -387,14 +391,16 @@ def _run_staged(
     rate = n_rejects / records_in if records_in else 0.0
     if rate > config.max_error_rate:
         manifest.status = "failed_too_many_rejects"
+        # Nothing is published, so the manifest is where an operator finds what went wrong.
+        manifest.counts["first_rejects"] = first_rejects
         manifest.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
         manifest.timings = timer.timings
         write_atomic(manifest_path(out, run_id), manifest.to_json())
         raise TooManyRejects(
             f"{n_rejects} of {records_in} input records were rejected ({rate:.1%}), more than "
             f"max_error_rate {config.max_error_rate:.1%}; nothing was published. Reasons: "
-            f"{dict(reject_reasons)}. See the rejects in {manifest_path(out, run_id)} and fix "
-            "the feed, or raise --max-error-rate."
+            f"{dict(reject_reasons)}. The first {len(first_rejects)} are listed in "
+            f"{manifest_path(out, run_id)}; fix the feed, or raise --max-error-rate."
         )
 
     state = staging / STATE_DIR

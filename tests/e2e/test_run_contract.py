@@ -312,6 +312,12 @@ def test_too_many_rejects_exit_65_and_publish_nothing(tmp_path):
     assert result.code == 65
     assert "max_error_rate" in result.summary["message"]
     assert not (out / "articles").exists()
+    manifest = json.loads(next((out / "_runs").glob("*.json")).read_text())
+    assert manifest["status"] == "failed_too_many_rejects"
+    assert {r["reason"] for r in manifest["counts"]["first_rejects"]} == {
+        "missing_text",
+        "bad_json",
+    }
 
 
 def test_config_errors_exit_2_with_a_message(tmp_path, sample_dir):
