@@ -98,6 +98,16 @@ def test_hourly_runs_on_one_date_dedup_against_each_other(tmp_path):
     assert len(parts) == 2
     assert len(_rows(out, "articles")) == 6
 
+    # Compacting the history merges the two runs' parts without changing what it holds.
+    before = json.loads(run_cli("index", "stats", "--out", out).stdout)
+    assert run_cli("index", "compact", "--out", out).code == 0
+    after = json.loads(run_cli("index", "stats", "--out", out).stdout)
+    assert after["rows"] == before["rows"] == 6
+    assert [p["files"] for p in after["partitions"]] == [1]
+    _write(src, "10h.jsonl", [_article(7, copy=4)])
+    third = run_cli("run", src, "--out", out, "--run-date", "2026-11-24")
+    assert third.summary["duplicates"] == 1, third.stderr
+
 
 def test_reprocessing_a_date_replaces_it_without_a_second_copy(tmp_path):
     """--reprocess rebuilds the run date: the partition holds one copy of each article."""
