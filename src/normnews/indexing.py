@@ -16,7 +16,7 @@ from normnews.config import DedupConfig
 from normnews.dedup import compact, rebuild_partition_from_texts, stats
 from normnews.errors import InputError
 from normnews.hashing import stable_id
-from normnews.output.publish import Move, publish, recover
+from normnews.output.publish import Move, pending_publish, publish, recover
 from normnews.schema import read_table
 from normnews.state import STATE_DIR, RunLock, partition_dates
 
@@ -56,7 +56,8 @@ def _swap_history(out: Path, label: str, build: Any) -> dict[str, Any]:
                 (out / STATE_DIR / "ops" / f"{op_id}.json", _json({"operation": label, **result})),
             )
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            if pending_publish(out) != staging.name:
+                shutil.rmtree(staging, ignore_errors=True)
     return result
 
 

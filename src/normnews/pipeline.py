@@ -40,7 +40,7 @@ from normnews.ingest.discover import InputFile, discover
 from normnews.ingest.readers import read_file
 from normnews.model import Duplicate, RawRecord, Reject
 from normnews.output.manifest import Manifest, manifest_path
-from normnews.output.publish import Move, publish, recover, write_atomic
+from normnews.output.publish import Move, pending_publish, publish, recover, write_atomic
 from normnews.output.writer import (
     DatasetWriter,
     article_row,
@@ -247,7 +247,10 @@ def run(config: JobConfig, *, progress: Progress | None = None) -> RunResult:
         try:
             return _run_staged(config, plan, run_id, staging, started, timer, report)
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            # Once a journal names this staging folder, it is the only copy of what the
+            # journal still has to move: the next run rolls it forward.
+            if pending_publish(out) != staging.name:
+                shutil.rmtree(staging, ignore_errors=True)
 
 
 def _run_staged(

@@ -153,3 +153,21 @@ def test_a_kill_while_replacing_a_day_keeps_old_or_new(big_input, reference, tmp
     assert crashed.code == -signal.SIGKILL
     assert run_cli("run", big_input, "--out", out, "--run-date", DAY).code in (0, 99)
     assert _snapshot(out) == _snapshot(reference)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "point", ["publish.move:1:raise", "publish.move:3:raise", "publish.manifest:1:raise"]
+)
+def test_an_error_in_the_middle_of_a_publish_loses_nothing(point, big_input, reference, tmp_path):
+    """An error the process survives (a full disk) half-way through a publish: the run fails
+    with exit 1, keeps its staged data for the journal, and the next run completes it."""
+    out = tmp_path / "out"
+    env = {"NORMNEWS_FAILPOINTS": point}
+    failed = run_cli("run", big_input, "--out", out, "--run-date", DAY, env=env)
+    assert failed.code == 1, failed.stderr
+    assert "no space left" in failed.summary["message"]
+    again = run_cli("run", big_input, "--out", out, "--run-date", DAY)
+    assert again.code in (0, 99), again.stderr
+    assert _snapshot(out) == _snapshot(reference)
+    assert not list(out.glob(".staging-*")) and not list(out.glob(".trash-*"))

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from normnews.errors import NormnewsError
 from normnews.failpoints import failpoint
 
 log = logging.getLogger("normnews")
@@ -61,6 +62,18 @@ def _journal_path(out: Path) -> Path:
     return out / "_state" / JOURNAL_NAME
 
 
+class PublishError(NormnewsError):
+    """A publish cannot be completed from its journal (staged data missing)."""
+
+
+def pending_publish(out: Path) -> str | None:
+    """The staging folder name of a publish whose journal is written but not finished."""
+    try:
+        return str(json.loads(_journal_path(out).read_text(encoding="utf-8"))["staging"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def publish(out: Path, staging: Path, moves: list[Move], manifest: tuple[Path, bytes]) -> None:
     """Move every staged folder into place, then write the manifest last.
 
@@ -70,9 +83,12 @@ def publish(out: Path, staging: Path, moves: list[Move], manifest: tuple[Path, b
         moves: Folders to move, relative to both roots.
         manifest: Where the run manifest goes and its bytes; written after every move.
     """
+    # State last: if a publish stops half-way (a full disk), the ledger still says the input
+    # is new, so nothing is skipped on the next run even before the journal is rolled forward.
+    ordered = sorted(moves, key=lambda m: (m.rel.startswith("_state/ledger"), m.rel))
     journal = {
         "staging": staging.name,
-        "moves": [m.rel for m in moves],
+        "moves": [m.rel for m in ordered],
         "manifest": str(manifest[0].relative_to(out)),
         "manifest_bytes": manifest[1].decode("utf-8"),
     }
@@ -90,7 +106,15 @@ def _roll_forward(out: Path, journal: Mapping[str, object]) -> None:
         source = staging / rel
         target = out / rel
         if not source.exists():
-            continue  # moved before the crash
+            if target.exists():
+                continue  # moved before the crash
+            # Neither here nor there: the staged data is gone. Stop, and keep the journal and
+            # the old data set aside, rather than record a publish that did not happen.
+            raise PublishError(
+                f"cannot finish publishing {journal['staging']}: {rel} is missing from both "
+                f"the staging folder and {out}. The previous data of replaced folders is in "
+                f"{trash}; restore it, delete {_journal_path(out)}, and rerun with --reprocess."
+            )
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():
             aside = trash / rel
