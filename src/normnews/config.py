@@ -26,7 +26,7 @@ import json
 import os
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -254,7 +254,7 @@ class JobConfig:
 
     input_dir: Path
     out_dir: Path
-    run_date: date = field(default_factory=lambda: date.today())
+    run_date: date = field(default_factory=lambda: datetime.now(UTC).date())
     workers: int = 0
     batch_size: int = 256
     reprocess: bool = False
@@ -270,6 +270,12 @@ class JobConfig:
             raise ConfigError(f"batch_size is {self.batch_size}; use 1 or more.")
         if not 0.0 <= self.max_error_rate <= 1.0:
             raise ConfigError(f"max_error_rate is {self.max_error_rate}; use 0.0 to 1.0.")
+        blocker = next((p for p in (self.out_dir, *self.out_dir.parents) if p.exists()), None)
+        if blocker is not None and not blocker.is_dir():
+            raise ConfigError(
+                f"--out {self.out_dir} cannot be an output root: {blocker} is a file. "
+                "Give a directory (it is created if missing)."
+            )
 
     @property
     def effective_workers(self) -> int:

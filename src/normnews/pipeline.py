@@ -73,6 +73,15 @@ log = logging.getLogger("normnews")
 Progress = Callable[[str, int, int | None], None]
 """``progress(stage, done, total)``: called as work completes (``total`` may be unknown)."""
 
+_UNREADABLE = "unreadable:"
+_DAY_FOLDERS = (
+    "articles",
+    "duplicates",
+    "rejects",
+    f"{STATE_DIR}/ledger",
+    f"{STATE_DIR}/lines",
+    f"{STATE_DIR}/history",
+)
 _REJECT_FLUSH = 4096
 _LOGGED_REJECTS = 50
 """Rejects logged one by one; the rest are only counted (they are all in ``rejects/``)."""
@@ -126,7 +135,7 @@ def _plan(files: list[InputFile], ledger: list[LedgerEntry], config: JobConfig) 
             try:
                 digest = file_digest(f.path)
             except OSError:
-                digest = f"unreadable:{f.size}:{f.mtime_ns}"
+                digest = f"{_UNREADABLE}{f.size}:{f.mtime_ns}"
         if (f.relpath, digest) in done:
             skipped += 1
         else:
@@ -309,7 +318,8 @@ def _run_staged(
             pending_rejects.clear()
 
     reader = _Reader(plan.todo, config.batch_size)
-    with _pool(workers, WorkerSetup(config, frequent)) as pool:
+    digests = {f.relpath: digest for f, digest in plan.todo}
+    with _pool(workers, WorkerSetup(config, frequent, digests)) as pool:
         done = 0
         for result in _ordered_map(process_batch, reader.batches(), pool, window):
             processed = [p for p in result.items if isinstance(p, Processed)]
@@ -398,12 +408,14 @@ def _run_staged(
         manifest.counts["first_rejects"] = first_rejects
         manifest.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
         manifest.timings = timer.timings
-        write_atomic(manifest_path(out, run_id), manifest.to_json())
+        # Not in _runs/: a manifest there means a complete, published run.
+        failed_path = out / "_runs" / "failed" / f"{run_id}.json"
+        write_atomic(failed_path, manifest.to_json())
         raise TooManyRejects(
             f"{n_rejects} of {records_in} input records were rejected ({rate:.1%}), more than "
             f"max_error_rate {config.max_error_rate:.1%}; nothing was published. Reasons: "
             f"{dict(reject_reasons)}. The first {len(first_rejects)} are listed in "
-            f"{manifest_path(out, run_id)}; fix the feed, or raise --max-error-rate."
+            f"{failed_path}; fix the feed, or raise --max-error-rate."
         )
 
     state = staging / STATE_DIR
@@ -421,6 +433,8 @@ def _run_staged(
                 day,
             )
             for f, digest in plan.todo
+            # A file that could not be read at all is tried again next run, not skipped.
+            if not digest.startswith(_UNREADABLE)
         ],
     )
     if config.dedup.enabled:
@@ -428,6 +442,13 @@ def _run_staged(
     deduper.close()
     t = timer.lap("state", t, "publish")
 
+    if plan.replace_day:
+        # A rebuilt day replaces every partition of that day, also those this run writes
+        # nothing into (history with dedup off): stale state must not outlive the rebuild.
+        for folder in _DAY_FOLDERS:
+            part = f"{folder}/run_date={day.isoformat()}"
+            if (out / part).exists():
+                (staging / part).mkdir(parents=True, exist_ok=True)
     moves = _moves(staging, day, plan.replace_day)
     manifest.outputs = {
         name: [{"path": str(p.relative_to(staging)), "rows": _rows(p)} for p in paths]

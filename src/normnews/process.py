@@ -30,6 +30,8 @@ class WorkerSetup:
 
     config: JobConfig
     frequent: frozenset[int] = frozenset()
+    digests: dict[str, str] = field(default_factory=dict)
+    """Content hash of each input file, by relative path (part of every article id)."""
 
 
 @dataclass(slots=True)
@@ -83,13 +85,18 @@ def init_pool_worker(setup: WorkerSetup) -> None:
     init_worker(setup, watch_parent=True)
 
 
-def article_id(source: str, record: int) -> str:
-    """The stable id of an input record: its file path and index, hashed.
+def article_id(source: str, record: int, digest: str = "") -> str:
+    """The stable id of an input record: its file path, index and the file's content hash.
 
-    >>> article_id("feeds/a.jsonl", 3) == article_id("feeds/a.jsonl", 3)
+    The same record of the same file gets the same id on every run; a file rewritten with
+    other content under the same name gets new ids, so two different articles never share one.
+
+    >>> article_id("feeds/a.jsonl", 3, "d1") == article_id("feeds/a.jsonl", 3, "d1")
     True
+    >>> article_id("feeds/a.jsonl", 3, "d1") == article_id("feeds/a.jsonl", 3, "d2")
+    False
     """
-    return stable_id(source, str(record))
+    return stable_id(source, str(record), digest)
 
 
 def parse_published(value: str | None) -> tuple[datetime | None, Edit | None]:
@@ -150,7 +157,7 @@ def process_record(raw: RawRecord, setup: WorkerSetup) -> Processed | Reject:
     if date_edit is not None:
         edits.append(date_edit)
     article = Article(
-        article_id=article_id(raw.source, raw.record),
+        article_id=article_id(raw.source, raw.record, setup.digests.get(raw.source, "")),
         source=raw.source,
         record=raw.record,
         title=result.title,

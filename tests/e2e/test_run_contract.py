@@ -312,7 +312,8 @@ def test_too_many_rejects_exit_65_and_publish_nothing(tmp_path):
     assert result.code == 65
     assert "max_error_rate" in result.summary["message"]
     assert not (out / "articles").exists()
-    manifest = json.loads(next((out / "_runs").glob("*.json")).read_text())
+    assert not list((out / "_runs").glob("*.json"))  # a manifest there means published
+    manifest = json.loads(next((out / "_runs" / "failed").glob("*.json")).read_text())
     assert manifest["status"] == "failed_too_many_rejects"
     assert {r["reason"] for r in manifest["counts"]["first_rejects"]} == {
         "missing_text",
@@ -330,6 +331,12 @@ def test_config_errors_exit_2_with_a_message(tmp_path, sample_dir):
     missing = run_cli("run", tmp_path / "nope", "--out", tmp_path / "o")
     assert missing.code == 2
     assert "nope" in missing.summary["message"]
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    for out in (a_file, a_file / "below"):
+        result = run_cli("run", sample_dir, "--out", out)
+        assert result.code == 2, result.stdout
+        assert "is a file" in result.summary["message"]
 
 
 def test_a_held_lock_makes_the_second_run_exit_75(tmp_path, sample_dir):

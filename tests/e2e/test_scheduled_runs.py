@@ -152,3 +152,33 @@ def test_a_changed_history_setting_refuses_to_run(tmp_path):
     stats = json.loads(run_cli("index", "stats", "--out", out).stdout)
     assert stats["rows"] == 2
     assert stats["header"]["num_perm"] in (64, "64")
+
+
+def test_reprocessing_without_dedup_leaves_no_stale_history(tmp_path):
+    """Rebuilding a day with dedup off also replaces that day's history: a story the rebuilt
+    day no longer has is not a phantom original for later days."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    _write(src, "a.jsonl", [_article(0)])
+    _write(src, "b.jsonl", [_article(1)])
+    assert run_cli("run", src, "--out", out, "--run-date", "2026-11-20").code == 0
+    (src / "a.jsonl").unlink()
+    rebuilt = run_cli(
+        "run", src, "--out", out, "--run-date", "2026-11-20", "--reprocess", "--no-dedup"
+    )
+    assert rebuilt.code == 0, rebuilt.stderr
+    _write(src, "c.jsonl", [_article(0, copy=9)])
+    later = run_cli("run", src, "--out", out, "--run-date", "2026-11-21")
+    assert later.code == 0, later.stderr
+    assert later.summary["articles"] == 1 and later.summary["duplicates"] == 0
+
+
+def test_a_rewritten_file_gets_new_ids(tmp_path):
+    """A file rewritten under the same name with other content: its records get new ids, so
+    two different articles never share an article_id."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    _write(src, "feed.jsonl", [_article(0)])
+    assert run_cli("run", src, "--out", out, "--run-date", "2026-11-20").code == 0
+    _write(src, "feed.jsonl", [_article(5)])
+    assert run_cli("run", src, "--out", out, "--run-date", "2026-11-21").code == 0
+    ids = [a["article_id"] for a in _rows(out, "articles")]
+    assert len(ids) == 2 and len(set(ids)) == 2
