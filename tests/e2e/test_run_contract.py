@@ -363,14 +363,14 @@ def test_the_input_copy_is_not_modified(tmp_path, sample_dir):
 
 
 def test_the_output_does_not_depend_on_the_number_of_workers(mixed_run, tmp_path):
-    """One worker or two: the same bytes in every dataset, rejects included."""
+    """One worker or two, any batch size: the same bytes in every dataset and state file."""
     src, out2, _ = mixed_run
     out1 = tmp_path / "one-worker"
     result = run_cli(
         "run", src, "--out", out1, "--run-date", DAY, "--workers", "1", "--batch-size", "7"
     )
     assert result.code == 0, result.stderr
-    for dataset in ("articles", "duplicates", "rejects"):
+    for dataset in ("articles", "duplicates", "rejects", "_state"):
         a = sorted((out1 / dataset).rglob("*.parquet"))
         b = sorted((out2 / dataset).rglob("*.parquet"))
         assert [p.name for p in a] == [p.name for p in b]

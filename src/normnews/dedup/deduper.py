@@ -358,17 +358,17 @@ class Deduper:
         writer = PartitionWriter(state_dir, run_date, self.cfg, part)
         store = self._signature_store()
         exact = _cat(self._exact, np.uint64)
-        start = 0
-        for chunk in self._ids:
-            stop = start + len(chunk)
-            keep = np.array([i not in removed for i in range(start, stop)], dtype=bool)
-            idx = np.flatnonzero(keep)
+        ids = _cat(self._ids, np.bytes_)
+        # Fixed windows, not the batches articles arrived in: the file's row groups (and so
+        # its bytes) must not depend on --batch-size.
+        for start in range(0, self._n, _HISTORY_WINDOW):
+            stop = min(start + _HISTORY_WINDOW, self._n)
+            idx = np.array([i for i in range(start, stop) if i not in removed], dtype=np.intp)
             writer.write(
-                [bytes(x).decode("utf-8") for x in chunk[idx]],
-                exact[start:stop][idx],
-                np.asarray(store[start:stop][idx]),
+                [bytes(x).decode("utf-8") for x in ids[idx]],
+                exact[idx],
+                np.asarray(store[idx]),
             )
-            start = stop
         return writer.close()
 
     def close(self) -> None:
@@ -379,6 +379,9 @@ class Deduper:
         if self._spill_path is not None:
             self._spill_path.unlink(missing_ok=True)
             self._spill_path = None
+
+
+_HISTORY_WINDOW = 65_536
 
 
 def _cat(chunks: list[npt.NDArray[Any]], dtype: type[Any]) -> npt.NDArray[Any]:
