@@ -14,7 +14,7 @@ from normnews.errors import InputError
 from normnews.ingest.discover import InputFile
 from normnews.ingest.readers import read_file
 from normnews.model import Reject
-from normnews.schema import read_table
+from normnews.schema import dataset_head
 from normnews.state import STATE_DIR
 from normnews.statefiles import load_census
 
@@ -56,11 +56,11 @@ def explain_file(path: Path, record: int, config: JobConfig, out: Path | None = 
 
 
 def show_output(out: Path, *, articles: int = 20) -> str:
-    """A readable summary of an output root: last manifest, then the datasets' rows.
+    """A readable summary of an output root: last manifest, then the datasets' first rows.
 
     Args:
         out: The output root.
-        articles: At most this many articles are shown.
+        articles: At most this many rows of each dataset are shown (only those are read).
 
     Returns:
         The summary text.
@@ -81,10 +81,12 @@ def show_output(out: Path, *, articles: int = 20) -> str:
         folder = out / name
         if not folder.is_dir():
             continue
-        rows = read_table(folder).to_pylist()
-        lines.append(f"== {name}: {len(rows)} row(s) in {folder}")
-        for row in rows[: articles if name == "articles" else len(rows)]:
+        rows, total = dataset_head(folder, articles)
+        lines.append(f"== {name}: {total} row(s) in {folder}")
+        for row in rows:
             lines.extend(_describe(name, row))
+        if total > len(rows):
+            lines.append(f"  … and {total - len(rows)} more")
         lines.append("")
     lines.append(
         "Query it with DuckDB: SELECT title, text FROM "

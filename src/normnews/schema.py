@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.dataset as pds
 import pyarrow.parquet as pq
 
 SCHEMA_VERSION = "1"
@@ -171,6 +172,13 @@ def take_rows(
     table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
     picked = table.select(names).take(pa.array(indices, type=pa.int64()))
     return picked.cast(schema) if schema is not None else picked
+
+
+def dataset_head(path: Path, rows: int) -> tuple[list[dict[str, Any]], int]:
+    """The first ``rows`` rows of a hive-partitioned dataset folder, and its total row count,
+    without reading the rest."""
+    dataset = pds.dataset(path, format="parquet", partitioning="hive")
+    return dataset.head(rows).to_pylist(), int(dataset.count_rows())
 
 
 def parquet_rows(path: Path) -> int:

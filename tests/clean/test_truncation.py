@@ -59,3 +59,10 @@ def test_japanese_cut_without_spaces():
         "承認した。",
         "工事は来年の春に始まり",
     )
+
+
+def test_never_empties_an_article():
+    """When every paragraph of a text looks cut (a one-line wire brief), nothing is removed:
+    the step repairs articles, it never drops one."""
+    brief = "Kuala Lumpur rubber open position of April 7 n l"
+    assert trim_truncated(brief) == (brief, [])

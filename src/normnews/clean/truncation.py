@@ -223,6 +223,10 @@ def _trim_truncated(
             out.append(kept)
     if not edits:
         return text, []
+    if not out:
+        # Every paragraph looked cut: a one-line brief or a wire table, not scraper damage
+        # of an article. Repair, never drop: the article keeps its text.
+        return text, []
     return "\n\n".join(out), edits
 
 
