@@ -61,7 +61,7 @@ from normnews.schema import (
     SPOOL,
     ParquetSink,
     iter_parquet_batches,
-    parquet_rows,
+    parquet_num_rows,
     table_from_rows,
     take_rows,
 )
@@ -451,7 +451,7 @@ def _run_staged(
                 (staging / part).mkdir(parents=True, exist_ok=True)
     moves = _moves(staging, day, plan.replace_day)
     manifest.outputs = {
-        name: [{"path": str(p.relative_to(staging)), "rows": _rows(p)} for p in paths]
+        name: [{"path": str(p.relative_to(staging)), "rows": parquet_num_rows(p)} for p in paths]
         for name, paths in outputs.items()
     }
     manifest.timings = timer.timings
@@ -498,10 +498,6 @@ def _census_pass(
 
 def _micros(value: datetime | None) -> int | None:
     return None if value is None else int(value.timestamp() * 1_000_000)
-
-
-def _rows(path: Path) -> int:
-    return parquet_rows(path)
 
 
 class _pool:

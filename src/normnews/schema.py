@@ -85,12 +85,6 @@ SPOOL = pa.schema(
 )
 """Articles of a run before dedup decides which are kept (staging only, never published)."""
 
-DATASETS: dict[str, pa.Schema] = {
-    "articles": ARTICLES,
-    "duplicates": DUPLICATES,
-    "rejects": REJECTS,
-}
-
 ROW_GROUP_ROWS = 64 * 1024
 """Rows per Parquet row group: large enough for good zstd ratios and scan speed."""
 
@@ -179,16 +173,6 @@ def dataset_head(path: Path, rows: int) -> tuple[list[dict[str, Any]], int]:
     without reading the rest."""
     dataset = pds.dataset(path, format="parquet", partitioning="hive")
     return dataset.head(rows).to_pylist(), int(dataset.count_rows())
-
-
-def parquet_rows(path: Path) -> int:
-    """Row count of a Parquet file, from its footer."""
-    return int(pq.ParquetFile(path).metadata.num_rows)
-
-
-def concat(tables: Sequence[pa.Table]) -> pa.Table:
-    """Concatenate tables of one schema."""
-    return pa.concat_tables(tables)
 
 
 def history_schema(

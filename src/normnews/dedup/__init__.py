@@ -32,7 +32,6 @@ from normnews.dedup.history import (
     compact,
     header_for,
     rebuild_partition_from_texts,
-    remove_history,
     stats,
     write_partition,
 )
@@ -62,7 +61,6 @@ __all__ = [
     "normal_form",
     "rebuild_partition_from_texts",
     "reference_signature",
-    "remove_history",
     "s_curve",
     "s_curve_text",
     "shingles",

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -489,8 +488,8 @@ def rebuild_partition_from_texts(
 ) -> Path:
     """Re-sign kept articles with ``cfg`` and write their history partition.
 
-    ``normnews index rebuild`` removes ``_state/history`` (in a staging copy), then calls this
-    once per ``run_date`` partition of the published ``articles`` dataset, with the kept
+    ``normnews index rebuild`` builds a new ``_state/history`` in an empty staging folder by
+    calling this once per ``run_date`` partition of the published ``articles`` dataset, with the kept
     articles' ids and cleaned texts of that date.
 
     Args:
@@ -578,12 +577,3 @@ def compact(state_dir: Path) -> list[Path]:
         merged.rename(partition / "part-0.parquet")
         rewritten.append(partition)
     return rewritten
-
-
-def remove_history(state_dir: Path) -> None:
-    """Delete the history index under ``state_dir`` (the first step of a rebuild).
-
-    Args:
-        state_dir: A staging copy of the ``_state`` directory.
-    """
-    shutil.rmtree(state_dir / "history", ignore_errors=True)

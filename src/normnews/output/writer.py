@@ -8,7 +8,7 @@ with no rows still gets one empty part: readers that discover the schema from fi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -142,8 +142,3 @@ def open_writers(root: Path, *, run_date: date, run_id: str) -> dict[str, Datase
             ("rejects", REJECTS),
         )
     }
-
-
-def rows_of(items: Iterable[Reject]) -> list[dict[str, Any]]:
-    """Reject rows for a batch."""
-    return [reject_row(r) for r in items]
