@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -145,14 +146,26 @@ def test_a_kill_between_two_renames_of_a_publish_is_rolled_forward(
 
 @pytest.mark.slow
 def test_a_kill_while_replacing_a_day_keeps_old_or_new(big_input, reference, tmp_path):
-    """--reprocess replaces whole partitions; killed between moves, the next run completes it."""
+    """--reprocess replaces whole partitions; killed between two of those moves, the next run
+    completes it: the day ends up exactly as an uninterrupted run over the new input leaves it,
+    with none of the old day's parts mixed in."""
+    src = tmp_path / "in"
+    shutil.copytree(big_input, src)
+    held_back = sorted(src.glob("*.jsonl"))[-1]
+    kept_aside = held_back.read_bytes()
+    held_back.unlink()
     out = tmp_path / "out"
-    assert run_cli("run", big_input, "--out", out, "--run-date", DAY).code == 0
+    assert run_cli("run", src, "--out", out, "--run-date", DAY).code == 0
+    old = _snapshot(out)
+    held_back.write_bytes(kept_aside)
+    shutil.copystat(big_input / held_back.name, held_back)
     env = {"NORMNEWS_FAILPOINTS": "publish.aside:2"}
-    crashed = run_cli("run", big_input, "--out", out, "--run-date", DAY, "--reprocess", env=env)
+    crashed = run_cli("run", src, "--out", out, "--run-date", DAY, "--reprocess", env=env)
     assert crashed.code == -signal.SIGKILL
-    assert run_cli("run", big_input, "--out", out, "--run-date", DAY).code in (0, 99)
-    assert _snapshot(out) == _snapshot(reference)
+    assert run_cli("run", src, "--out", out, "--run-date", DAY).code in (0, 99)
+    final = _snapshot(out)
+    assert final != old
+    assert final == _snapshot(reference)
 
 
 @pytest.mark.slow
