@@ -489,8 +489,8 @@ def rebuild_partition_from_texts(
     """Re-sign kept articles with ``cfg`` and write their history partition.
 
     ``normnews index rebuild`` builds a new ``_state/history`` in an empty staging folder by
-    calling this once per ``run_date`` partition of the published ``articles`` dataset, with the kept
-    articles' ids and cleaned texts of that date.
+    calling this once per ``run_date`` partition of the published ``articles`` dataset, with
+    the kept articles' ids and cleaned texts of that date.
 
     Args:
         state_dir: The (staging) ``_state`` directory.
