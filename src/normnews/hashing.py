@@ -6,16 +6,12 @@ recorded in one place and can be named in the history header.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import xxhash
 
 HASH_NAME = "xxh3_64"
 """Name of the 64-bit hash used for exact keys and line keys (recorded in state headers)."""
-
-SHINGLE_HASH_NAME = "xxh32(seed=0)"
-"""Name of the 32-bit hash fed to MinHash (recorded in the history header)."""
 
 _FILE_CHUNK = 1 << 20
 
@@ -27,17 +23,6 @@ def hash64(text: str) -> int:
     True
     """
     return xxhash.xxh3_64_intdigest(text.encode("utf-8"))
-
-
-hash32: Callable[[bytes], int] = xxhash.xxh32_intdigest
-"""A stable unsigned 32-bit hash of bytes (xxh32, seed 0): MinHash's ``hashfunc``.
-
-It is xxhash's own function, not a wrapper: it runs once per shingle, and a Python-level
-wrapper costs more than the hash itself.
-
->>> 0 <= hash32(b"news") < 2**32
-True
-"""
 
 
 def stable_id(*parts: str) -> str:

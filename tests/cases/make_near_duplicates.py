@@ -84,11 +84,14 @@ SHORT_STORIES = [
     "A retired teacher celebrated her hundredth birthday with former pupils.",
 ]
 
+# Pairs the default dedup settings are known to miss (marked strict xfail). Which pair close to
+# the 0.7 threshold is missed is the luck of the hash's draw: under the earlier xxh32 shingle
+# hash it was story2-paragraph-dropped (true Jaccard 0.717, no band collided); under the batch
+# shingle hash that pair is found and this one is not.
 KNOWN_MISSES: dict[str, str] = {
-    "story2-paragraph-dropped": (
-        "true Jaccard 0.717 but estimated 0.61 and no band of 25 x 5 collides; the default "
-        "bands are chosen for the threshold alone (42 x 3 would catch it, at a cost that grows "
-        "faster than the corpus: see normnews.dedup.candidates)"
+    "story5-words-edited": (
+        "true Jaccard 0.735, 4 of 25 bands collide, but the 128-permutation estimate is 0.688, "
+        "below the 0.7 threshold used to verify a candidate"
     ),
 }
 

@@ -68,3 +68,40 @@ def test_signature_matches_datasketch_on_any_text(text):
 def test_normal_form_is_idempotent(text):
     """It returns a fixed point: normalising twice changes nothing."""
     assert normal_form(normal_form(text)) == normal_form(text)
+
+
+_TEXTS = st.lists(
+    st.one_of(
+        st.text(max_size=200),
+        st.lists(st.sampled_from(["rates", "held", "bank", "東京", "storm", "4.75%"]), max_size=40)
+        .map(" ".join),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_TEXTS)
+def test_batch_signatures_match_one_at_a_time_and_datasketch(texts):
+    """It signs a batch (mixed scripts, empty and short texts among long ones) exactly as it
+    signs each text alone, and as datasketch signs its shingles."""
+    cfg = DedupConfig(num_perm=32)
+    signer = Signer(cfg)
+    batch, keys = signer.signatures_and_keys(texts)
+    assert batch.shape == (len(texts), 32)
+    for text, row, key in zip(texts, batch, keys, strict=True):
+        np.testing.assert_array_equal(row, signer.signature(text))
+        sh = shingles(text, word_size=cfg.shingle_size, char_size=cfg.char_shingle_size)
+        np.testing.assert_array_equal(row, reference_signature(sh, cfg))
+        assert key == exact_key(text)
+
+
+def test_batch_with_a_text_longer_than_a_work_chunk():
+    """It signs a batch holding one very long text between short ones like each alone."""
+    cfg = DedupConfig()
+    signer = Signer(cfg)
+    texts = ["Storm hits coast", " ".join(f"w{i}" for i in range(20000)), "", "a b c d e f"]
+    batch = signer.signatures(texts)
+    for text, row in zip(texts, batch, strict=True):
+        sh = shingles(text, word_size=cfg.shingle_size, char_size=cfg.char_shingle_size)
+        np.testing.assert_array_equal(row, reference_signature(sh, cfg))

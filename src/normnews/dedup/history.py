@@ -36,10 +36,11 @@ import numpy.typing as npt
 from normnews import schema
 from normnews.config import DedupConfig
 from normnews.dedup.candidates import BAND_HASH_NAME, band_keys, effective_params
+from normnews.dedup.shinglehash import SHINGLE_HASH_NAME
 from normnews.dedup.shingles import NORMAL_FORM_VERSION, exact_key, shingle_spec
 from normnews.dedup.signatures import DATASKETCH_VERSION, SCHEME, Signer
 from normnews.errors import StateMismatch
-from normnews.hashing import HASH_NAME, SHINGLE_HASH_NAME
+from normnews.hashing import HASH_NAME
 
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]

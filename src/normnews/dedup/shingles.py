@@ -38,6 +38,8 @@ _NO_SPACE_CHARS = (
     "\uf900-\ufaff"  # CJK compatibility ideographs
     "\U00020000-\U0003134f"  # CJK extensions B-G
 )
+_ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+"""Every ASCII character that is not a letter or digit to a space (``[\\W_]`` in ASCII)."""
 _TOKEN = re.compile(f"[{_NO_SPACE_CHARS}]|[^\\s{_NO_SPACE_CHARS}]+")
 _NO_SPACE_TOKEN = re.compile(f"[{_NO_SPACE_CHARS}]")
 
@@ -58,6 +60,9 @@ def normal_form(text: str) -> str:
     >>> normal_form("中国经济\uff0c继续增长\u3002")
     '中国经济 继续增长'
     """
+    if text.isascii():
+        # Same result, several times faster: NFKC leaves ASCII alone and casefold is lower().
+        return " ".join(text.lower().translate(_ASCII_SEPARATORS).split())
     folded = unicodedata.normalize("NFKC", text).casefold()
     return _SEPARATORS.sub(" ", folded).strip()
 
@@ -92,6 +97,22 @@ def tokens(norm: str) -> list[str]:
     ['tokyo', '東', '京', '都', 'news']
     """
     return _TOKEN.findall(norm)
+
+
+def tokens_are_words(norm: str) -> bool:
+    """Whether a normal form's tokens are just its space-separated words (no character of a
+    script written without spaces).
+
+    Args:
+        norm: A string returned by :func:`normal_form`.
+
+    Returns:
+        True when ``norm.split(" ")`` is its token list.
+
+    >>> tokens_are_words("tokyo news"), tokens_are_words("tokyo 東京 news")
+    (True, False)
+    """
+    return norm.isascii() or _NO_SPACE_TOKEN.search(norm) is None
 
 
 def shingles(text: str, *, word_size: int = 5, char_size: int = 5) -> list[str]:
@@ -134,7 +155,7 @@ def normal_shingles(norm: str, *, word_size: int = 5, char_size: int = 5) -> lis
     if not norm:
         return [""]
     # Fast path: without no-space characters the normal form is already the token list.
-    if _NO_SPACE_TOKEN.search(norm) is None:
+    if tokens_are_words(norm):
         toks = norm.split(" ")
         size = word_size
     else:

@@ -2,15 +2,16 @@
 
 :class:`Signer` takes the permutation parameters from a datasketch ``MinHash`` built once with
 the configured seed and ``num_perm``, then applies datasketch's affine32 step itself to all the
-shingle hashes of an article at once with numpy: the MurmurHash3 32-bit finaliser, then
-``a_k * h + b_k`` modulo 2**32, then the minimum per permutation. That is exactly what
-``MinHash(scheme="affine32", seed=seed, num_perm=num_perm, hashfunc=hash32).update_batch(...)``
-computes (``tests/dedup/test_signatures.py`` checks the equality against datasketch itself),
-without building a Python object per article.
+shingle hashes of a batch of articles at once with numpy: the MurmurHash3 32-bit finaliser,
+then ``a_k * h + b_k`` modulo 2**32, then the minimum per permutation and article. That is
+exactly what ``MinHash(scheme="affine32", seed=seed, num_perm=num_perm,
+hashfunc=shingle_hash).update_batch(...)`` computes (``tests/dedup/test_shingles_signatures.py``
+checks the equality against datasketch itself), without a Python object per article.
 
-The shingle hash is ``normnews.hashing.hash32`` (xxh32, seed 0) of the UTF-8 shingle; its name
-is recorded in the history header, and so is datasketch's version: datasketch 2.0 changed hash
-values silently once, and a history built with other values must not be used.
+The shingle hash is :func:`normnews.dedup.shinglehash.shingle_hash`, computed for a whole batch
+by :class:`~normnews.dedup.shinglehash.BatchShingleHasher`; its name is recorded in the history
+header, and so is datasketch's version: datasketch 2.0 changed hash values silently once, and a
+history built with other values must not be used.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ import numpy.typing as npt
 from datasketch import MinHash
 
 from normnews.config import DedupConfig
-from normnews.dedup.shingles import normal_form, normal_shingles
-from normnews.hashing import hash32, hash64
+from normnews.dedup.shinglehash import BatchShingleHasher, shingle_hash
+from normnews.dedup.shingles import normal_form
+from normnews.hashing import hash64
 
 SCHEME = "affine32"
 """datasketch permutation scheme (recorded in the history header)."""
@@ -35,9 +37,9 @@ U32 = npt.NDArray[np.uint32]
 # MurmurHash3 fmix32 constants, as datasketch applies them before the affine step.
 _FMIX_M1 = np.uint32(0x85EBCA6B)
 _FMIX_M2 = np.uint32(0xC2B2AE35)
-# Rows of the (shingles x permutations) work matrix handled at once: bounds memory for
-# very long texts (4096 x 128 x 4 bytes = 2 MiB).
-_CHUNK = 4096
+# Rows of the (shingles x permutations) work matrix handled at once: bounds memory
+# (8192 x 128 x 4 bytes = 4 MiB) while keeping numpy's per-call cost small per article.
+_CHUNK = 8192
 
 
 def _fmix32(hv: U32) -> U32:
@@ -61,7 +63,7 @@ def permutations(cfg: DedupConfig) -> tuple[U32, U32]:
     >>> a.dtype.name, a.shape, bool((a % 2 == 1).all())
     ('uint32', (16,), True)
     """
-    template = MinHash(num_perm=cfg.num_perm, seed=cfg.seed, scheme=SCHEME, hashfunc=hash32)
+    template = MinHash(num_perm=cfg.num_perm, seed=cfg.seed, scheme=SCHEME, hashfunc=shingle_hash)
     a, b = template.permutations
     return np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32)
 
@@ -76,7 +78,7 @@ def reference_signature(shingle_list: list[str], cfg: DedupConfig) -> U32:
     Returns:
         ``MinHash(...).hashvalues`` as uint32.
     """
-    mh = MinHash(num_perm=cfg.num_perm, seed=cfg.seed, scheme=SCHEME, hashfunc=hash32)
+    mh = MinHash(num_perm=cfg.num_perm, seed=cfg.seed, scheme=SCHEME, hashfunc=shingle_hash)
     mh.update_batch([s.encode("utf-8") for s in shingle_list])
     return np.asarray(mh.hashvalues, dtype=np.uint32)
 
@@ -100,24 +102,7 @@ class Signer:
     def __init__(self, cfg: DedupConfig) -> None:
         self.cfg = cfg
         self._a, self._b = permutations(cfg)
-        self._buf = np.empty((_CHUNK, cfg.num_perm), dtype=np.uint32)
-
-    def shingle_hashes(self, text: str) -> U32:
-        """The 32-bit hashes of the text's shingles (before the MinHash permutations).
-
-        Args:
-            text: Cleaned article text.
-
-        Returns:
-            One uint32 per shingle.
-        """
-        return self._normal_hashes(normal_form(text))
-
-    def _normal_hashes(self, norm: str) -> U32:
-        parts = normal_shingles(
-            norm, word_size=self.cfg.shingle_size, char_size=self.cfg.char_shingle_size
-        )
-        return np.fromiter(map(hash32, map(str.encode, parts)), dtype=np.uint32, count=len(parts))
+        self._hasher = BatchShingleHasher(cfg.shingle_size, cfg.char_shingle_size)
 
     def signature(self, text: str) -> U32:
         """The MinHash signature of a cleaned text.
@@ -128,18 +113,7 @@ class Signer:
         Returns:
             A uint32 array of shape ``(num_perm,)``.
         """
-        return self._signature(self._normal_hashes(normal_form(text)))
-
-    def _signature(self, shingle_hashes: U32) -> U32:
-        hv = _fmix32(shingle_hashes)
-        out = np.full(self.cfg.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
-        for start in range(0, len(hv), _CHUNK):
-            part = hv[start : start + _CHUNK, None]
-            work = self._buf[: len(part)]
-            np.multiply(part, self._a, out=work)
-            np.add(work, self._b, out=work)
-            np.minimum(out, work.min(axis=0), out=out)
-        return out
+        return self.signatures([text])[0]
 
     def signatures(self, texts: list[str]) -> U32:
         """Signatures of several texts as one ``(len(texts), num_perm)`` uint32 matrix.
@@ -150,10 +124,7 @@ class Signer:
         Returns:
             The signature matrix, one row per text.
         """
-        out = np.empty((len(texts), self.cfg.num_perm), dtype=np.uint32)
-        for i, text in enumerate(texts):
-            out[i] = self.signature(text)
-        return out
+        return self.signatures_and_keys(texts)[0]
 
     def signatures_and_keys(self, texts: list[str]) -> tuple[U32, list[int]]:
         """:meth:`signatures` and each text's ``exact_key``, computing the normal form once.
@@ -170,10 +141,36 @@ class Signer:
         >>> keys[0] == keys[1] == exact_key("one story"), bool((sigs[0] == sigs[1]).all())
         (True, True)
         """
+        norms = [normal_form(text) for text in texts]
+        keys = [hash64(norm) for norm in norms]
         out = np.empty((len(texts), self.cfg.num_perm), dtype=np.uint32)
-        keys: list[int] = []
-        for i, text in enumerate(texts):
-            norm = normal_form(text)
-            keys.append(hash64(norm))
-            out[i] = self._signature(self._normal_hashes(norm))
+        if not texts:
+            return out, keys
+        hashes, offsets = self._hasher.hashes(norms)
+        hv = _fmix32(hashes)
+        # Whole articles per chunk, so each chunk is reduced per article with one reduceat;
+        # an article longer than a chunk is reduced in pieces.
+        first = 0
+        while first < len(texts):
+            last = int(np.searchsorted(offsets, offsets[first] + _CHUNK, side="right")) - 1
+            last = max(last, first + 1)
+            if offsets[last] - offsets[first] > _CHUNK:
+                out[first] = self._long_signature(hv[offsets[first] : offsets[first + 1]])
+            else:
+                # Permutations by shingles (not the transpose): reduceat then runs along
+                # contiguous memory, several times faster.
+                work = np.multiply.outer(self._a, hv[offsets[first] : offsets[last]])
+                work += self._b[:, None]
+                out[first:last] = np.minimum.reduceat(
+                    work, offsets[first:last] - offsets[first], axis=1
+                ).T
+            first = last
         return out, keys
+
+    def _long_signature(self, hv: U32) -> U32:
+        out = np.full(self.cfg.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
+        for start in range(0, len(hv), _CHUNK):
+            work = hv[start : start + _CHUNK, None] * self._a
+            work += self._b
+            np.minimum(out, work.min(axis=0), out=out)
+        return out
