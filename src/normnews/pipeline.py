@@ -4,16 +4,18 @@ One run, step by step:
 
 1. take the output root's lock, finish any publish a crash interrupted;
 2. discover the input files and keep those the ledger has not seen (new or changed content);
-3. census pass: count boilerplate-candidate lines per site (corpus-level boilerplate evidence),
-   merged with the counts kept by earlier runs;
-4. main pass: per-article stages in a process pool over bounded batches, results in input
-   order, articles spooled to a staging Parquet file, rejects written as they come;
+3. read pass: read and decode the input once, into numbered batches parked as scratch files
+   in staging (:mod:`normnews.scratch`); meanwhile workers count boilerplate-candidate lines per
+   site (corpus-level boilerplate evidence), merged with the counts kept by earlier runs;
+4. main pass: per-article stages in a process pool over the parked batches, each worker
+   writing its batch's articles to scratch and returning ids, keys and signatures in input
+   order; rejects written as they come;
 5. dedup over the whole run and against the history of earlier runs;
-6. split the spool into ``articles`` and ``duplicates``; write this run's state parts (ledger,
-   history, line counts); publish everything with a journal; write the manifest last.
+6. split the articles into ``articles`` and ``duplicates``; write this run's state parts
+   (ledger, history, line counts); publish everything with a journal; write the manifest last.
 
 Memory stays bounded by the batch window plus the dedup state (a few hundred bytes per
-article); article texts are never all held at once.
+article); article texts are never all held at once, and never pickled between processes.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from normnews.clean import step_counts
 from normnews.clean.census import LineCensus
 from normnews.config import JobConfig
 from normnews.dedup import Deduper, HistoryIndex, Match, effective_params
@@ -41,30 +42,16 @@ from normnews.ingest.readers import read_file
 from normnews.model import Duplicate, RawRecord, Reject
 from normnews.output.manifest import Manifest, manifest_path
 from normnews.output.publish import Move, pending_publish, publish, recover, write_atomic
-from normnews.output.writer import (
-    DatasetWriter,
-    article_row,
-    duplicate_row,
-    open_writers,
-    reject_row,
-)
+from normnews.output.writer import DatasetWriter, duplicate_row, open_writers, reject_row
 from normnews.process import (
-    Processed,
     WorkerSetup,
     census_batch,
     init_pool_worker,
     init_worker,
     process_batch,
 )
-from normnews.schema import (
-    ARTICLES,
-    SPOOL,
-    ParquetSink,
-    iter_parquet_batches,
-    parquet_num_rows,
-    table_from_rows,
-    take_rows,
-)
+from normnews.schema import ARTICLES, iter_ipc_windows, parquet_num_rows, take_rows
+from normnews.scratch import ScratchBatch, park
 from normnews.state import STATE_DIR, LedgerEntry, RunLock, load_ledger, write_ledger
 from normnews.statefiles import load_census, write_census
 
@@ -83,6 +70,10 @@ _DAY_FOLDERS = (
     f"{STATE_DIR}/history",
 )
 _REJECT_FLUSH = 4096
+_SCRATCH = "_scratch"
+_WRITE_ROWS = 16 * 1024
+"""Rows handed to the Parquet writer at once: one row group each (fixed, so how the input was
+batched never shows in the output files)."""
 _LOGGED_REJECTS = 50
 """Rejects logged one by one; the rest are only counted (they are all in ``rejects/``)."""
 
@@ -291,13 +282,13 @@ def _run_staged(
         if config.dedup.enabled and config.dedup.history
         else None
     )
-    frequent = _census_pass(config, plan, run_id, staging, include_day, report)
+    reader = _Reader(plan.todo, config.batch_size)
+    batches, frequent = _read_pass(config, reader, run_id, staging, include_day, report)
     t = timer.lap("census", t, "process")
 
     writers = open_writers(staging, run_date=day, run_id=run_id)
     deduper = Deduper(config.dedup, history=history, spill_dir=staging / "_spill")
-    spool_path = staging / "_spool" / "spool.parquet"
-    spool = ParquetSink(spool_path, SPOOL)
+    spool: list[Path] = []
 
     pending_rejects: list[dict[str, Any]] = []
     first_rejects: list[dict[str, Any]] = []
@@ -317,34 +308,26 @@ def _run_staged(
             writers["rejects"].write_rows(pending_rejects)
             pending_rejects.clear()
 
-    reader = _Reader(plan.todo, config.batch_size)
     digests = {f.relpath: digest for f, digest in plan.todo}
     with _pool(workers, WorkerSetup(config, frequent, digests)) as pool:
         done = 0
-        for result in _ordered_map(process_batch, reader.batches(), pool, window):
-            processed = [p for p in result.items if isinstance(p, Processed)]
-            for item in result.items:
-                if isinstance(item, Reject):
-                    on_reject(item)
-            if processed:
-                spool.write(
-                    table_from_rows(
-                        [{**article_row(p.article), "exact_key": p.exact_key} for p in processed],
-                        SPOOL,
-                    )
-                )
+        results = _ordered_map(process_batch, batches, pool, window)
+        for batch, result in zip(batches, results, strict=True):
+            for reject in result.rejects:
+                on_reject(reject)
+            if result.articles_path is not None:
+                spool.append(Path(result.articles_path))
                 deduper.add_batch(
-                    [p.article.article_id for p in processed],
-                    [p.exact_key for p in processed],
+                    result.article_ids,
+                    result.exact_keys,
                     result.signatures,
-                    [_micros(p.article.published) for p in processed],
-                    [len(p.article.text) for p in processed],
+                    result.published,
+                    result.lengths,
                 )
-                for p in processed:
-                    edit_steps.update(step_counts(p.article.edits))
-            done += len(result.items)
+            edit_steps.update(result.edit_steps)
+            Path(batch.path).unlink()
+            done += batch.items
             report("process", done, None)
-    spool.close()
     writers["rejects"].write_rows(pending_rejects)
     if sum(reject_reasons.values()) > _LOGGED_REJECTS:
         log.warning(
@@ -357,7 +340,7 @@ def _run_staged(
     matches = deduper.resolve() if config.dedup.enabled else {}
     t = timer.lap("dedup", t, "write")
 
-    kept_rows = _split_spool(spool_path, matches, writers)
+    kept_rows = _split_spool(spool, matches, writers)
     n_rejects = sum(reject_reasons.values())
     counts.update(
         records_in=records_in,
@@ -462,29 +445,41 @@ def _run_staged(
     return RunResult("ok", run_id, day.isoformat(), out, target, dict(counts))
 
 
-def _census_pass(
+def _read_pass(
     config: JobConfig,
-    plan: _Plan,
+    reader: _Reader,
     run_id: str,
     staging: Path,
     include_day: bool,
     report: Progress,
-) -> frozenset[int]:
-    """Count boilerplate-candidate lines, store this run's counts, return the frequent keys.
+) -> tuple[list[ScratchBatch], frozenset[int]]:
+    """Read the input once into parked batches, counting boilerplate-candidate lines on the way;
+    store this run's counts; return the batches and the frequent line keys.
 
     The counts are written to the staging state here, and dropped before the main pass, so the
     worker processes forked for it do not start with a copy of a census that can hold millions
     of entries.
     """
+    folder = staging / _SCRATCH
+    folder.mkdir(parents=True, exist_ok=True)
+    batches: list[ScratchBatch] = []
+
+    def parked() -> Iterator[ScratchBatch]:
+        for seq, items in enumerate(reader.batches()):
+            batch = park(items, folder, seq)
+            batches.append(batch)
+            yield batch
+
     run_census = LineCensus()
     if not config.clean.boilerplate:
+        for batch in parked():
+            report("census", batch.seq + 1, None)
         write_census(staging / STATE_DIR, config.run_date, run_id, run_census)
-        return frozenset()
+        return batches, frozenset()
     workers = config.effective_workers
-    reader = _Reader(plan.todo, config.batch_size)
     with _pool(workers, WorkerSetup(config)) as pool:
         done = 0
-        for found in _ordered_map(census_batch, reader.batches(), pool, 2 * workers):
+        for found in _ordered_map(census_batch, parked(), pool, 2 * workers):
             for keys, site in found:
                 run_census.add(keys, site)
             done += len(found)
@@ -493,11 +488,7 @@ def _census_pass(
     census = load_census(config.out_dir / STATE_DIR, config.run_date, include_day=include_day)
     census.merge(run_census)
     del run_census
-    return census.frequent(config.clean)
-
-
-def _micros(value: datetime | None) -> int | None:
-    return None if value is None else int(value.timestamp() * 1_000_000)
+    return batches, census.frequent(config.clean)
 
 
 class _pool:
@@ -523,21 +514,22 @@ class _pool:
 
 
 def _split_spool(
-    spool_path: Path, matches: dict[int, Match], writers: dict[str, DatasetWriter]
+    spool: list[Path], matches: dict[int, Match], writers: dict[str, DatasetWriter]
 ) -> int:
-    """Stream the spool into ``articles`` (kept) and ``duplicates`` (removed); count kept."""
+    """Stream the run's articles into ``articles`` (kept) and ``duplicates`` (removed); count
+    the kept ones."""
     index = 0
     kept_total = 0
-    for batch in iter_parquet_batches(spool_path, batch_rows=4096):
-        n = batch.num_rows
+    for table in iter_ipc_windows(spool, _WRITE_ROWS):
+        n = table.num_rows
         kept = [i for i in range(n) if index + i not in matches]
         dropped = [i for i in range(n) if index + i in matches]
         if kept:
-            writers["articles"].write_table(take_rows(batch, kept, ARTICLES))
+            writers["articles"].write_table(take_rows(table, kept, ARTICLES))
             kept_total += len(kept)
         if dropped:
             meta = take_rows(
-                batch, dropped, None, columns=["article_id", "source", "record", "title"]
+                table, dropped, None, columns=["article_id", "source", "record", "title"]
             )
             rows = []
             for i, row in zip(dropped, meta.to_pylist(), strict=True):
@@ -560,13 +552,13 @@ def _moves(staging: Path, day: date, replace_day: bool) -> list[Move]:
     """What to move into place: new part files, or whole day partitions when rebuilding.
 
     Everything else staged (the history header) is moved file by file; scratch folders
-    (``_spool``, ``_spill``) never are.
+    (``_scratch``, ``_spill``) never are.
     """
     part = f"run_date={day.isoformat()}"
     moves: list[Move] = []
     for path in sorted(staging.rglob("*")):
         rel = path.relative_to(staging)
-        if rel.parts[0] in ("_spool", "_spill"):
+        if rel.parts[0] in (_SCRATCH, "_spill"):
             continue
         whole_day = replace_day and path.is_dir() and path.name == part
         loose_file = path.is_file() and not (replace_day and part in rel.parts)

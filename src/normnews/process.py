@@ -1,8 +1,9 @@
 """The per-article stages (repair, clean, signature) as functions a worker process runs.
 
 A worker is set up once (:func:`init_worker`: configs, the boilerplate line set, a MinHash
-signer) and then handed batches of :class:`RawRecord`. Nothing here does I/O; everything a batch
-produces is returned to the parent in input order, so the result does not depend on how many
+signer) and then handed batches parked in scratch files (:mod:`normnews.scratch`). It writes
+the articles of a batch to the batch's own scratch file and returns what dedup needs (ids,
+keys, signatures) and the rejects, in input order, so the result does not depend on how many
 workers there are or how the batches were cut.
 """
 
@@ -12,16 +13,19 @@ import email.utils
 import os
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from normnews.clean import normalise
+from normnews.clean import normalise, step_counts
 from normnews.clean.census import line_keys, site_of
 from normnews.config import JobConfig
 from normnews.dedup import Signer
 from normnews.hashing import stable_id
 from normnews.model import Article, Edit, RawRecord, Reject
+from normnews.scratch import ScratchBatch, census_inputs, unpark, write_articles
 
 
 @dataclass(frozen=True)
@@ -35,23 +39,22 @@ class WorkerSetup:
 
 
 @dataclass(slots=True)
-class Processed:
-    """One article ready for dedup (its exact key is filled in with the batch's signatures)."""
-
-    article: Article
-    exact_key: int = 0
-
-
-@dataclass(slots=True)
 class BatchResult:
-    """What one batch produced, in input order.
+    """What one batch produced: its articles are in ``articles_path``; this is the rest.
 
-    ``signatures`` holds one MinHash row per :class:`Processed` item, in the same order
-    (a ``(n, num_perm)`` uint32 matrix owned by :mod:`normnews.dedup`).
+    The lists hold one entry per article, in input order; ``signatures`` is the matching
+    ``(n, num_perm)`` uint32 matrix (owned by :mod:`normnews.dedup`). ``rejects`` are the
+    batch's rejects (the readers' and the workers'), in input order.
     """
 
-    items: list[Processed | Reject] = field(default_factory=list)
+    articles_path: str | None = None
+    article_ids: list[str] = field(default_factory=list)
+    exact_keys: list[int] = field(default_factory=list)
+    published: list[int | None] = field(default_factory=list)
+    lengths: list[int] = field(default_factory=list)
     signatures: Any = None
+    rejects: list[Reject] = field(default_factory=list)
+    edit_steps: Counter[str] = field(default_factory=Counter)
 
 
 _SETUP: WorkerSetup | None = None
@@ -132,7 +135,7 @@ def parse_published(value: str | None) -> tuple[datetime | None, Edit | None]:
     return parsed.astimezone(UTC), None
 
 
-def process_record(raw: RawRecord, setup: WorkerSetup) -> Processed | Reject:
+def process_record(raw: RawRecord, setup: WorkerSetup) -> Article | Reject:
     """Repair and clean one record; a record that ends up empty is rejected."""
     config = setup.config
     result = normalise(
@@ -168,40 +171,54 @@ def process_record(raw: RawRecord, setup: WorkerSetup) -> Processed | Reject:
         encoding=raw.encoding,
         edits=edits,
     )
-    return Processed(article)
+    return article
 
 
-def process_batch(batch: list[RawRecord | Reject]) -> BatchResult:
-    """Process a batch in this worker; an unexpected error rejects one record, not the run.
-
-    Readers' rejects in the batch are passed through in place.
+def process_batch(batch: ScratchBatch) -> BatchResult:
+    """Process a parked batch in this worker; an unexpected error rejects one record, not the
+    run. The batch's raw file is read here, its articles written next to it.
     """
     assert _SETUP is not None and _SIGNER is not None, "init_worker was not called"
     out = BatchResult()
-    for raw in batch:
+    articles: list[Article] = []
+    for raw in unpark(batch):
         if isinstance(raw, Reject):
-            out.items.append(raw)
+            out.rejects.append(raw)
             continue
         try:
-            out.items.append(process_record(raw, _SETUP))
+            done = process_record(raw, _SETUP)
         except Exception as exc:  # a bug on one odd record must not lose the whole batch
-            out.items.append(
-                Reject(raw.source, raw.record, "process_error", f"{type(exc).__name__}: {exc}")
-            )
-    processed = [p for p in out.items if isinstance(p, Processed)]
-    out.signatures, keys = _SIGNER.signatures_and_keys([p.article.text for p in processed])
-    for p, key in zip(processed, keys, strict=True):
-        p.exact_key = key
+            done = Reject(raw.source, raw.record, "process_error", f"{type(exc).__name__}: {exc}")
+        if isinstance(done, Reject):
+            out.rejects.append(done)
+        else:
+            articles.append(done)
+    out.signatures, out.exact_keys = _SIGNER.signatures_and_keys([a.text for a in articles])
+    out.article_ids = [a.article_id for a in articles]
+    out.published = [_micros(a.published) for a in articles]
+    out.lengths = [len(a.text) for a in articles]
+    for article in articles:
+        out.edit_steps.update(step_counts(article.edits))
+    if articles:
+        out.articles_path = batch.articles_path
+        write_articles(articles, out.exact_keys, out.published, Path(out.articles_path))
     return out
 
 
-def census_batch(batch: list[RawRecord | Reject]) -> list[tuple[list[int], str]]:
-    """Boilerplate-candidate line keys and the site of each record of a batch (rejects are
-    skipped)."""
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _micros(value: datetime | None) -> int | None:
+    # Integer arithmetic: a float timestamp can be a microsecond off.
+    return None if value is None else (value - _EPOCH) // _MICROSECOND
+
+
+def census_batch(batch: ScratchBatch) -> list[tuple[list[int], str]]:
+    """Boilerplate-candidate line keys and the site of each raw record of a parked batch."""
     assert _SETUP is not None, "init_worker was not called"
     max_words = _SETUP.config.clean.boilerplate_max_words
     return [
-        (line_keys(raw.text or "", max_words=max_words), site_of(raw.url, raw.source))
-        for raw in batch
-        if isinstance(raw, RawRecord)
+        (line_keys(text, max_words=max_words), site_of(url, source))
+        for text, url, source in census_inputs(batch)
     ]

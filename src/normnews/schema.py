@@ -79,6 +79,21 @@ LINES = pa.schema(
 )
 """Boilerplate line counts per site (``key`` null: the site's article total)."""
 
+RAW = pa.schema(
+    [
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("record", pa.int64(), nullable=False),
+        pa.field("title", pa.string()),
+        pa.field("text", pa.string()),
+        pa.field("url", pa.string()),
+        pa.field("published", pa.string()),
+        pa.field("guid", pa.string()),
+        pa.field("encoding", pa.string(), nullable=False),
+    ],
+    metadata={"normnews.schema_version": SCHEMA_VERSION, "normnews.dataset": "raw"},
+)
+"""Input records as read, parked between the reader and the workers (staging only)."""
+
 SPOOL = pa.schema(
     [*ARTICLES, pa.field("exact_key", pa.uint64(), nullable=False)],
     metadata={"normnews.schema_version": SCHEMA_VERSION, "normnews.dataset": "spool"},
@@ -128,6 +143,40 @@ class ParquetSink:
     def close(self) -> None:
         """Finish the file (footer written)."""
         self._writer.close()
+
+
+def write_ipc(table: pa.Table, path: Path) -> None:
+    """Write a scratch table as an uncompressed Arrow IPC file: the cheapest format to write
+    and read back (staging only; nothing published is IPC)."""
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+
+
+def read_ipc(path: Path, columns: Sequence[str] | None = None) -> pa.Table:
+    """Read a scratch Arrow IPC file written by :func:`write_ipc` (optionally some columns)."""
+    with pa.OSFile(str(path), "rb") as source:
+        table = pa.ipc.open_file(source).read_all()
+    return table.select(list(columns)) if columns is not None else table
+
+
+def iter_ipc_windows(paths: Sequence[Path], rows: int) -> Iterator[pa.Table]:
+    """The rows of several scratch files, in order, as tables of exactly ``rows`` rows (the
+    last one shorter): how the files were cut does not show in what is written from them."""
+    pending: list[pa.Table] = []
+    held = 0
+    for path in paths:
+        table = read_ipc(path)
+        offset = 0
+        while offset < table.num_rows:
+            piece = table.slice(offset, rows - held)
+            pending.append(piece)
+            held += piece.num_rows
+            offset += piece.num_rows
+            if held == rows:
+                yield pa.concat_tables(pending).combine_chunks()
+                pending, held = [], 0
+    if held:
+        yield pa.concat_tables(pending).combine_chunks()
 
 
 def write_table(table: pa.Table, path: Path) -> None:

@@ -113,7 +113,8 @@ class Signer:
         Returns:
             A uint32 array of shape ``(num_perm,)``.
         """
-        return self.signatures([text])[0]
+        row: U32 = self.signatures([text])[0]
+        return row
 
     def signatures(self, texts: list[str]) -> U32:
         """Signatures of several texts as one ``(len(texts), num_perm)`` uint32 matrix.
