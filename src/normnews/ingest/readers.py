@@ -96,6 +96,11 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "guid": ("id", "guid"),
 }
 """RawRecord field -> input field names, in the order they are tried (lower case)."""
+_TITLE_ALIASES = FIELD_ALIASES["title"]
+_TEXT_ALIASES = FIELD_ALIASES["text"]
+_URL_ALIASES = FIELD_ALIASES["url"]
+_PUBLISHED_ALIASES = FIELD_ALIASES["published"]
+_GUID_ALIASES = FIELD_ALIASES["guid"]
 
 CONTAINER_KEYS = ("articles", "items", "data", "records", "entries", "results", "documents")
 """Keys under which a ``.json`` object may hold its array of articles, tried in this order."""
@@ -260,6 +265,41 @@ def _record(
     )
 
 
+def _record_from_object(source: str, index: int, obj: dict[Any, Any], encoding: str) -> Item:
+    """:func:`_record` for a decoded JSON object (the common case, made cheap).
+
+    When every key is already a plain lower-case name (as feeds write them), aliases are looked
+    up in the object itself, with the same result as :func:`_record`; any other object takes
+    :func:`_record`'s general path.
+    """
+    for key in obj:
+        if key != key.strip().lower():
+            return _record(source, index, obj.items(), encoding)
+    text = _pick_one(obj, _TEXT_ALIASES)
+    if text is None:
+        return _record(source, index, obj.items(), encoding)  # for the reject's detail
+    return RawRecord(
+        source=source,
+        record=index,
+        title=_pick_one(obj, _TITLE_ALIASES),
+        text=text,
+        url=_pick_one(obj, _URL_ALIASES),
+        published=_pick_one(obj, _PUBLISHED_ALIASES),
+        guid=_pick_one(obj, _GUID_ALIASES),
+        encoding=encoding,
+    )
+
+
+def _pick_one(obj: dict[Any, Any], aliases: tuple[str, ...]) -> str | None:
+    for alias in aliases:
+        value = obj.get(alias)
+        if value is not None:
+            text = value if type(value) is str else _as_text(value)
+            if text is not None and text.strip():
+                return text
+    return None
+
+
 def _text_reject(source: str, index: int, fields: dict[str, list[Any]]) -> Reject:
     aliases = FIELD_ALIASES["text"]
     present = [alias for alias in aliases if alias in fields]
@@ -384,7 +424,7 @@ def read_json(f: InputFile, compression: str | None) -> Iterator[Item]:
     if isinstance(doc, dict):
         items = _container(doc)
         if items is None:
-            yield _record(f.relpath, 0, doc.items(), encoding)
+            yield _record_from_object(f.relpath, 0, doc, encoding)
             return
     elif isinstance(doc, list):
         items = doc
@@ -395,7 +435,7 @@ def read_json(f: InputFile, compression: str | None) -> Iterator[Item]:
         )
     for index, item in enumerate(items):
         if isinstance(item, dict):
-            yield _record(f.relpath, index, item.items(), encoding)
+            yield _record_from_object(f.relpath, index, item, encoding)
         else:
             yield Reject(
                 f.relpath, index, "not_an_object", f"array item {index} is a {_json_type(item)}"
@@ -602,7 +642,7 @@ def _json_line(source: str, index: int, lineno: int, line: str, encoding: str) -
             "not_an_object",
             f"line {lineno} is a JSON {_json_type(obj)}, not an object",
         )
-    return _record(source, index, obj.items(), encoding)
+    return _record_from_object(source, index, obj, encoding)
 
 
 def read_jsonl(f: InputFile, compression: str | None) -> Iterator[Item]:
