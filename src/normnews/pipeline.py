@@ -49,6 +49,7 @@ from normnews.process import (
     init_pool_worker,
     init_worker,
     process_batch,
+    signer_permutations,
 )
 from normnews.schema import ARTICLES, iter_ipc_windows, parquet_num_rows, take_rows
 from normnews.scratch import ScratchBatch, park
@@ -283,7 +284,7 @@ def _run_staged(
         else None
     )
     reader = _Reader(plan.todo, config.batch_size)
-    batches, frequent = _read_pass(config, reader, run_id, staging, include_day, report)
+    batches, frequent, perms = _read_pass(config, reader, run_id, staging, include_day, report)
     t = timer.lap("census", t, "process")
 
     writers = open_writers(staging, run_date=day, run_id=run_id)
@@ -309,7 +310,7 @@ def _run_staged(
             pending_rejects.clear()
 
     digests = {f.relpath: digest for f, digest in plan.todo}
-    with _pool(workers, WorkerSetup(config, frequent, digests)) as pool:
+    with _pool(workers, WorkerSetup(config, frequent, digests, perms)) as pool:
         done = 0
         results = _ordered_map(process_batch, batches, pool, window)
         for batch, result in zip(batches, results, strict=True):
@@ -452,9 +453,10 @@ def _read_pass(
     staging: Path,
     include_day: bool,
     report: Progress,
-) -> tuple[list[ScratchBatch], frozenset[int]]:
+) -> tuple[list[ScratchBatch], frozenset[int], Any]:
     """Read the input once into parked batches, counting boilerplate-candidate lines on the way;
-    store this run's counts; return the batches and the frequent line keys.
+    store this run's counts; return the batches, the frequent line keys and the MinHash
+    permutations (computed by a census worker meanwhile).
 
     The counts are written to the staging state here, and dropped before the main pass, so the
     worker processes forked for it do not start with a copy of a census that can hold millions
@@ -475,20 +477,22 @@ def _read_pass(
         for batch in parked():
             report("census", batch.seq + 1, None)
         write_census(staging / STATE_DIR, config.run_date, run_id, run_census)
-        return batches, frozenset()
+        return batches, frozenset(), signer_permutations(config)
     workers = config.effective_workers
     with _pool(workers, WorkerSetup(config)) as pool:
+        perms = pool.submit(signer_permutations, config) if pool is not None else None
         done = 0
         for found in _ordered_map(census_batch, parked(), pool, 2 * workers):
             for keys, site in found:
                 run_census.add(keys, site)
             done += len(found)
             report("census", done, None)
+        perms_value = perms.result() if perms is not None else signer_permutations(config)
     write_census(staging / STATE_DIR, config.run_date, run_id, run_census)
     census = load_census(config.out_dir / STATE_DIR, config.run_date, include_day=include_day)
     census.merge(run_census)
     del run_census
-    return batches, census.frequent(config.clean)
+    return batches, census.frequent(config.clean), perms_value
 
 
 class _pool:

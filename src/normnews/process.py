@@ -22,7 +22,7 @@ from typing import Any
 from normnews.clean import normalise, step_counts
 from normnews.clean.census import line_keys, site_of
 from normnews.config import JobConfig
-from normnews.dedup import Signer
+from normnews.dedup import Signer, permutations
 from normnews.hashing import stable_id
 from normnews.model import Article, Edit, RawRecord, Reject
 from normnews.scratch import ScratchBatch, census_inputs, unpark, write_articles
@@ -36,6 +36,8 @@ class WorkerSetup:
     frequent: frozenset[int] = frozenset()
     digests: dict[str, str] = field(default_factory=dict)
     """Content hash of each input file, by relative path (part of every article id)."""
+    permutations: Any = None
+    """The MinHash permutations (:func:`signer_permutations`), if computed already."""
 
 
 @dataclass(slots=True)
@@ -72,7 +74,7 @@ def init_worker(setup: WorkerSetup, *, watch_parent: bool = False) -> None:
     """
     global _SETUP, _SIGNER
     _SETUP = setup
-    _SIGNER = Signer(setup.config.dedup)
+    _SIGNER = None
     if watch_parent:
         threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
@@ -178,7 +180,10 @@ def process_batch(batch: ScratchBatch) -> BatchResult:
     """Process a parked batch in this worker; an unexpected error rejects one record, not the
     run. The batch's raw file is read here, its articles written next to it.
     """
-    assert _SETUP is not None and _SIGNER is not None, "init_worker was not called"
+    global _SIGNER
+    assert _SETUP is not None, "init_worker was not called"
+    if _SIGNER is None:
+        _SIGNER = Signer(_SETUP.config.dedup, _SETUP.permutations)
     out = BatchResult()
     articles: list[Article] = []
     for raw in unpark(batch):
@@ -212,6 +217,15 @@ _MICROSECOND = timedelta(microseconds=1)
 def _micros(value: datetime | None) -> int | None:
     # Integer arithmetic: a float timestamp can be a microsecond off.
     return None if value is None else (value - _EPOCH) // _MICROSECOND
+
+
+def signer_permutations(config: JobConfig) -> Any:
+    """The MinHash permutations for this run's dedup settings.
+
+    A census worker computes them while the parent reads the input, so neither the parent nor
+    the main pass's workers spend time importing datasketch.
+    """
+    return permutations(config.dedup)
 
 
 def census_batch(batch: ScratchBatch) -> list[tuple[list[int], str]]:

@@ -36,7 +36,13 @@ from normnews.dedup.history import (
     write_partition,
 )
 from normnews.dedup.shingles import NORMAL_FORM_VERSION, exact_key, normal_form, shingles, tokens
-from normnews.dedup.signatures import DATASKETCH_VERSION, SCHEME, Signer, reference_signature
+from normnews.dedup.signatures import (
+    DATASKETCH_VERSION,
+    SCHEME,
+    Signer,
+    permutations,
+    reference_signature,
+)
 
 __all__ = [
     "DATASKETCH_VERSION",
@@ -59,6 +65,7 @@ __all__ = [
     "header_for",
     "lsh_params",
     "normal_form",
+    "permutations",
     "rebuild_partition_from_texts",
     "reference_signature",
     "s_curve",

@@ -16,10 +16,11 @@ history built with other values must not be used.
 
 from __future__ import annotations
 
-import datasketch
+import importlib.metadata
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
-from datasketch import MinHash
 
 from normnews.config import DedupConfig
 from normnews.dedup.shinglehash import BatchShingleHasher, shingle_hash
@@ -29,10 +30,11 @@ from normnews.hashing import hash64
 SCHEME = "affine32"
 """datasketch permutation scheme (recorded in the history header)."""
 
-DATASKETCH_VERSION: str = datasketch.__version__
+DATASKETCH_VERSION: str = importlib.metadata.version("datasketch")
 """The datasketch version the signatures were computed with."""
 
 U32 = npt.NDArray[np.uint32]
+Permutations = tuple[U32, U32]
 
 # MurmurHash3 fmix32 constants, as datasketch applies them before the affine step.
 _FMIX_M1 = np.uint32(0x85EBCA6B)
@@ -50,7 +52,15 @@ def _fmix32(hv: U32) -> U32:
     return hv ^ (hv >> np.uint32(16))
 
 
-def permutations(cfg: DedupConfig) -> tuple[U32, U32]:
+def _minhash(cfg: DedupConfig) -> Any:
+    # Imported on first use: importing datasketch pulls in scipy (about 0.35 s), which a run's
+    # parent process does not need (workers sign; the parent only compares signatures).
+    from datasketch import MinHash
+
+    return MinHash(num_perm=cfg.num_perm, seed=cfg.seed, scheme=SCHEME, hashfunc=shingle_hash)
+
+
+def permutations(cfg: DedupConfig) -> Permutations:
     """datasketch's affine32 permutation parameters ``(a, b)`` for this config.
 
     Args:
@@ -63,8 +73,7 @@ def permutations(cfg: DedupConfig) -> tuple[U32, U32]:
     >>> a.dtype.name, a.shape, bool((a % 2 == 1).all())
     ('uint32', (16,), True)
     """
-    template = MinHash(num_perm=cfg.num_perm, seed=cfg.seed, scheme=SCHEME, hashfunc=shingle_hash)
-    a, b = template.permutations
+    a, b = _minhash(cfg).permutations
     return np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32)
 
 
@@ -78,7 +87,7 @@ def reference_signature(shingle_list: list[str], cfg: DedupConfig) -> U32:
     Returns:
         ``MinHash(...).hashvalues`` as uint32.
     """
-    mh = MinHash(num_perm=cfg.num_perm, seed=cfg.seed, scheme=SCHEME, hashfunc=shingle_hash)
+    mh = _minhash(cfg)
     mh.update_batch([s.encode("utf-8") for s in shingle_list])
     return np.asarray(mh.hashvalues, dtype=np.uint32)
 
@@ -88,6 +97,8 @@ class Signer:
 
     Args:
         cfg: Dedup settings (seed, num_perm, shingle sizes).
+        perms: :func:`permutations` of ``cfg``, when already computed elsewhere (a worker
+            then never imports datasketch itself).
 
     Example:
         >>> signer = Signer(DedupConfig(num_perm=32))
@@ -99,9 +110,9 @@ class Signer:
         True
     """
 
-    def __init__(self, cfg: DedupConfig) -> None:
+    def __init__(self, cfg: DedupConfig, perms: Permutations | None = None) -> None:
         self.cfg = cfg
-        self._a, self._b = permutations(cfg)
+        self._a, self._b = perms if perms is not None else permutations(cfg)
         self._hasher = BatchShingleHasher(cfg.shingle_size, cfg.char_shingle_size)
 
     def signature(self, text: str) -> U32:
