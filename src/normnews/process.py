@@ -147,7 +147,8 @@ def process_record(raw: RawRecord, setup: WorkerSetup) -> Article | Reject:
         clean=config.clean,
         frequent=setup.frequent,
     )
-    words = len(result.text.split())
+    # At most min_words splits: enough to tell a short text, without splitting all of a long one.
+    words = len(result.text.split(None, config.clean.min_words))
     if not result.text.strip() or words < config.clean.min_words:
         return Reject(
             raw.source,

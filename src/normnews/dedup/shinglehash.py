@@ -161,9 +161,13 @@ class BatchShingleHasher:
         lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
         text_start = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
         data = np.frombuffer(buf, dtype=np.uint8)
-        word = data != _SPACE
-        edges = np.flatnonzero(np.diff(word.astype(np.int8), prepend=0, append=0))
-        tok_start, tok_end = edges[0::2], edges[1::2]
+        # A normal form has single spaces between tokens and none at either end, so the tokens
+        # are what lies between consecutive spaces; only an empty text leaves an empty one.
+        spaces = np.flatnonzero(data == _SPACE)
+        tok_start = np.concatenate(([0], spaces + 1))
+        tok_end = np.concatenate((spaces, [len(data)]))
+        nonempty = tok_end > tok_start
+        tok_start, tok_end = tok_start[nonempty], tok_end[nonempty]
         tok_text = np.searchsorted(text_start, tok_start, side="right") - 1
         n_tokens = np.bincount(tok_text, minlength=len(norms))
 
