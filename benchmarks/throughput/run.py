@@ -1,4 +1,4 @@
-"""Throughput benchmark: normnews vs datatrove's MinHash pipeline vs the I/O floor, side by side.
+"""Throughput benchmark: normnews vs datatrove, a bare script and the I/O floor, side by side.
 
 Usage (from the repository root)::
 
@@ -10,6 +10,9 @@ tree (wall time, peak RSS summed over all processes and of the largest one, samp
 50 ms with psutil):
 
 - ``io_floor``: read the shards, write the texts as Parquet, nothing else (``io_floor.py``);
+- ``bare_script``: the issue's "100-line multiprocessing script" (``bare_script.py``): a Pool
+  over the shards doing ftfy on non-ASCII texts and datasketch MinHash (affine32, xxh32), then
+  16x8 LSH in the parent and one Parquet file, all in memory; in the project's Python;
 - ``normnews``: ``python -m normnews run CORPUS --out ... --workers N`` (all cores by default),
   with the stage timings from its manifest;
 - ``datatrove``: its documented MinHash pipeline with ftfy and Parquet output
@@ -17,7 +20,8 @@ tree (wall time, peak RSS summed over all processes and of the largest one, samp
   first use: ``datatrove[processing]==0.10.1`` and ``spacy`` for the whitespace tokenizer).
 
 Sizes up to ``--repeat-max`` (20,000) are run ``--runs`` times (3) and the median is reported;
-larger sizes once. ``--skip-datatrove-above`` (100,000) skips datatrove on larger corpora.
+larger sizes once. ``--skip-datatrove-above`` (100,000) skips datatrove on larger corpora;
+``--skip-datatrove`` and ``--skip-bare-script`` skip those peers.
 Results go to ``benchmarks/results/throughput.json`` (merged per size, so a 1M run can be
 added later) and ``benchmarks/results/throughput.md``. Exits 0 with a message when the shared
 corpora are absent.
@@ -85,6 +89,19 @@ def run_io_floor(corpus: Path) -> dict[str, Any]:
     m = run_measured([sys.executable, str(HERE / "io_floor.py"), str(corpus), str(out)])
     out.unlink(missing_ok=True)
     return _record(m)
+
+
+def run_bare_script(corpus: Path, workers: int) -> dict[str, Any]:
+    """The bare multiprocessing script on ``corpus`` (``workers`` 0: one per core)."""
+    out = WORK / "out-bare-script.parquet"
+    cmd = [sys.executable, str(HERE / "bare_script.py"), str(corpus), str(out)]
+    m = run_measured([*cmd, "--workers", str(workers)])
+    out.unlink(missing_ok=True)
+    rec = _record(m)
+    info = _last_json(m.stdout)
+    rec["stages_s"] = info.get("timings", {})
+    rec["counts"] = {"kept": info.get("kept"), "removed": info.get("removed")}
+    return rec
 
 
 def run_normnews(corpus: Path, workers: int) -> dict[str, Any]:
@@ -176,9 +193,15 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     with_dt = not args.skip_datatrove and n <= args.skip_datatrove_above
     if with_dt:
         pipelines["datatrove"] = []
+    if not args.skip_bare_script:
+        pipelines["bare_script"] = []
     for i in range(runs):
         print(f"[{n}] run {i + 1}/{runs}: io_floor", flush=True)
         pipelines["io_floor"].append(run_io_floor(corpus))
+        if not args.skip_bare_script:
+            print(f"[{n}] run {i + 1}/{runs}: bare_script", flush=True)
+            pipelines["bare_script"].append(run_bare_script(corpus, args.workers))
+            print(f"[{n}]   bare_script {pipelines['bare_script'][-1]['wall_s']}s", flush=True)
         print(f"[{n}] run {i + 1}/{runs}: normnews", flush=True)
         pipelines["normnews"].append(run_normnews(corpus, args.workers))
         print(f"[{n}]   normnews {pipelines['normnews'][-1]['wall_s']}s", flush=True)
@@ -200,6 +223,10 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         ratios["normnews_over_datatrove_throughput"] = round(
             p["normnews"]["articles_per_s"] / p["datatrove"]["articles_per_s"], 2
         )
+    if "bare_script" in p:
+        ratios["normnews_over_bare_script_throughput"] = round(
+            p["normnews"]["articles_per_s"] / p["bare_script"]["articles_per_s"], 2
+        )
     ratios["normnews_over_peer_datatrove_whitespace_1100"] = round(
         p["normnews"]["articles_per_s"] / PEERS["datatrove 0.10.1, whitespace tokenizer"], 2
     )
@@ -211,7 +238,7 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def paired_ratios(result: dict[str, Any]) -> dict[str, list[float]]:
-    """Ratios within each run (the three pipelines ran back to back on the same corpus).
+    """Ratios within each run (the pipelines ran back to back on the same corpus).
 
     On a shared machine the load changes between runs; a ratio taken inside one run is less
     exposed to that than a ratio of medians.
@@ -226,6 +253,11 @@ def paired_ratios(result: dict[str, Any]) -> dict[str, list[float]]:
     if len(nn) > 1 and len(dt_) == len(nn):
         out["normnews_over_datatrove_throughput"] = [
             round(b / a, 2) for a, b in zip(nn, dt_, strict=True)
+        ]
+    bare = p.get("bare_script", {}).get("all_wall_s", [])
+    if len(nn) > 1 and len(bare) == len(nn):
+        out["normnews_over_bare_script_throughput"] = [
+            round(b / a, 2) for a, b in zip(nn, bare, strict=True)
         ]
     return out
 
@@ -270,14 +302,15 @@ def _cpu_model() -> str:
 def write_markdown(data: dict[str, Any], path: Path) -> None:
     """The human-readable results table (the profile section is kept if present)."""
     lines = [
-        "# Throughput: normnews vs datatrove vs the I/O floor",
+        "# Throughput: normnews vs datatrove vs a bare script vs the I/O floor",
         "",
         f"Last command: `{data['command']}`  ",
         f"Last recorded: {data['recorded_at']}  ",
         f"Machine: {data['machine']['cpus']} cores ({data['machine']['cpu_model']}), "
         f"{data['machine']['memory_gb']} GB RAM, Python {data['machine']['python']}  ",
         f"normnews workers: {data['workers']} (0 = one per core); datatrove: "
-        f"{data['workers_dt']} workers, {data['tokenizer']} tokenizer.",
+        f"{data['workers_dt']} workers, {data['tokenizer']} tokenizer; bare script: the "
+        "normnews worker count (`benchmarks/throughput/bare_script.py`).",
         "",
         "Corpus: real BBC + Reuters-21578 articles resampled 50/50, later uses of an original "
         "word-perturbed into distinct articles, ~15% planted near-copies (see "
@@ -321,7 +354,7 @@ def write_markdown(data: dict[str, Any], path: Path) -> None:
             lines.append(f"  - CPU seconds used by other processes in the median runs: {foreign}")
     lines += ["", "Stage timings (seconds):", ""]
     for size, res in sorted(data["sizes"].items(), key=lambda kv: int(kv[0])):
-        for name in ("normnews", "datatrove"):
+        for name in ("normnews", "datatrove", "bare_script"):
             p = res["pipelines"].get(name)
             if p and p.get("stages_s"):
                 lines.append(f"- {int(size):,} {name}: {p['stages_s']}")
@@ -342,6 +375,7 @@ def main() -> int:
     ap.add_argument("--workers-dt", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--tokenizer", default="whitespace", choices=["whitespace", "english"])
     ap.add_argument("--skip-datatrove", action="store_true")
+    ap.add_argument("--skip-bare-script", action="store_true")
     ap.add_argument("--skip-datatrove-above", type=int, default=100_000)
     ap.add_argument("--results", type=Path, default=RESULTS / "throughput.json")
     args = ap.parse_args()
