@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from normnews.clean import boilerplate, census, normalise, titles, truncation
 from normnews.clean.boilerplate import strip_boilerplate
-from normnews.clean.reflow import WHITESPACE_RE, _collapse_runs
+from normnews.clean.reflow import WHITESPACE_RE, collapse
 from normnews.clean.titles import strip_titles
 from normnews.clean.truncation import trim_truncated
 from normnews.config import CleanConfig, RepairConfig
@@ -56,6 +56,35 @@ PIECES = [
     "Comments (4)",
     " 0",
     "北京",
+    "Sign up for our newsletter",
+    "NEWSLETTER",
+    "We use cookies",
+    "all rights reserved",
+    "ſ",
+    "£",
+    "{}();=",
+    "function (",
+    "$('",
+    "<!--",
+    "-->",
+    "window.x",
+    "@media",
+    "gtag(",
+    "jQuery",
+    ".push({",
+    "}",
+    "」",
+    " --",
+    " 12 Comments",
+    "Responses (3)",
+    " [4]",
+    "reaction",
+    "\r",
+    "\r\n",
+    "\x0b",
+    "\x1f",
+    "1987",
+    "007",
 ]
 TEXTS = st.lists(st.sampled_from(PIECES), max_size=50).map("".join) | st.text(max_size=60)
 MANY = settings(max_examples=500, deadline=None)
@@ -109,12 +138,39 @@ def test_boilerplate_fast_forms(text):
     assert boilerplate._phrase(text, words) == plain
 
 
+def test_floating_phrase_branches_each_occur_once():
+    """It finds every keyword-gated phrase branch in exactly one phrase rule."""
+    for keyword, branch in boilerplate.FLOATING:
+        assert sum(pattern.count(branch) for _, pattern in boilerplate.PHRASES) == 1
+        assert keyword in branch
+
+
+@MANY
+@given(TEXTS)
+def test_script_mark_count_fast_form(text):
+    """It finds script debris exactly when the six-count definition does."""
+    count = text.count
+    marks = count("{") + count("}") + count("(") + count(")") + count(";") + count("=")
+    expected = marks >= 3 and boilerplate.SCRIPT_RE.search(text) is not None
+    assert boilerplate._script(text) == expected
+
+
 @MANY
 @given(TEXTS)
 def test_truncation_terminal_test_reads_the_tail_only(text):
     """It finds a complete ending exactly when the full-text search does."""
     text = text.rstrip()
     assert truncation._terminal(text) == (truncation.TERMINAL_RE.search(text) is not None)
+
+
+@MANY
+@given(TEXTS)
+def test_counter_tails_hold_every_ascii_end_of_a_counter(text):
+    """It never skips a title whose counter the regex finds."""
+    match = titles.COUNTER_RE.search(text)
+    if match and match.group(0).strip():
+        tail = match.group(0).rstrip()[-1:]
+        assert not tail.isascii() or tail in titles.COUNTER_TAILS
 
 
 @MANY
@@ -137,7 +193,15 @@ def test_census_ascii_path(text):
 @given(TEXTS)
 def test_reflow_collapses_like_the_whitespace_regex(text):
     """It collapses whitespace runs exactly as the per-line regex does."""
-    assert _collapse_runs(text) == WHITESPACE_RE.sub(" ", text)
+    assert collapse(text) == WHITESPACE_RE.sub(" ", text).strip()
+
+
+def test_every_collapsed_whitespace_but_the_space_is_unprintable():
+    """It relies on str.isprintable to find lines with whitespace to collapse: that holds."""
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if char != " " and WHITESPACE_RE.match(char):
+            assert not char.isprintable()
 
 
 def _plain_passes(title, text, frequent):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -66,8 +67,13 @@ def test_disabled_returns_input():
 
 
 PIECES = [
-    *list("abc XYZ&;#<>/\n\r\t\x03\x1b[m0123456789é€Ã©â€™“”"),
+    *list("abc XYZ&;#<>/\n\r\t\x03\x1b[m0123456789é€£¥¢Ã©â€™“”"),
     "&amp;",
+    "M&S",
+    "&B",
+    "&#233;",
+    "&Amp;",
+    "&x;",
     "#39;",
     "quot;",
     "&lt;b&gt;",
@@ -86,6 +92,39 @@ def test_fast_path_gives_the_same_output_as_the_full_path(text):
     fast = repair_module._repair(text, CONFIG, fast=True)
     full = repair_module._repair(text, CONFIG, fast=False)
     assert fast == full
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        CONFIG,
+        *(RepairConfig(normalization=form) for form in ("NFD", "NFKC", "NFKD")),
+        RepairConfig(fix_character_width=True, uncurl_quotes=True),
+    ],
+)
+def test_ftfy_leaves_plain_currency_signs_in_any_ascii_context(config):
+    """It shows the currency signs the fast path skips are never changed by ftfy itself.
+
+    One line holds every sign between every pair of ASCII characters (and next to every
+    sign), so ftfy's badness rules see each window a longer line could show them.
+    """
+    ascii_chars = [chr(c) for c in range(0x20, 0x7F)] + ["\t"]
+    signs = repair_module.PLAIN_SIGNS
+    windows = [a + s + b for s in signs for a in ascii_chars for b in ascii_chars]
+    windows += [a + s + t + a for s in signs for t in signs for a in ascii_chars]
+    line = " ".join(windows).replace("&", "")
+    fixers = repair_module._fixers(config)
+    assert repair_module._ftfy_lines(line, fixers, False, {}) == (line, [])
+
+
+def test_needs_ftfy_pattern_stops_at_entities_controls_and_non_ascii():
+    """It finds exactly the characters outside tab, newline, printable ASCII and the plain
+    currency signs, and the ampersand."""
+    plain = set("\t\n" + "".join(map(chr, range(0x20, 0x7F))) + repair_module.PLAIN_SIGNS)
+    plain.discard("&")
+    for code in range(0x3000):
+        char = chr(code)
+        assert (repair_module.NEEDS_FTFY_RE.match(char) is None) == (char in plain)
 
 
 @settings(max_examples=200, deadline=None)

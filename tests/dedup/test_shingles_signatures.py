@@ -73,8 +73,9 @@ def test_normal_form_is_idempotent(text):
 _TEXTS = st.lists(
     st.one_of(
         st.text(max_size=200),
-        st.lists(st.sampled_from(["rates", "held", "bank", "東京", "storm", "4.75%"]), max_size=40)
-        .map(" ".join),
+        st.lists(
+            st.sampled_from(["rates", "held", "bank", "東京", "storm", "4.75%"]), max_size=40
+        ).map(" ".join),
     ),
     max_size=12,
 )

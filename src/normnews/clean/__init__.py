@@ -62,16 +62,19 @@ def _clean_pass(
     title: str, text: str, clean: CleanConfig, frequent: frozenset[int], memo: _Memo
 ) -> tuple[str, list[Edit]]:
     edits: list[Edit] = []
+    # The steps pass the paragraph list on: each returns the split of the text it would
+    # return, so the text is split once per pass and joined once.
+    paragraphs = text.split("\n\n")
     if clean.titles and title:
-        text, found = _strip_titles(title, text, memo.titles)
+        paragraphs, found = _strip_titles(title, paragraphs, memo.titles)
         edits += found
     if clean.boilerplate:
-        text, found = _strip_boilerplate(text, frequent, clean, memo.boilerplate)
+        paragraphs, found = _strip_boilerplate(paragraphs, frequent, clean, memo.boilerplate)
         edits += found
     if clean.truncation:
-        text, found = _trim_truncated(text, memo.truncation)
+        paragraphs, found = _trim_truncated(paragraphs, memo.truncation)
         edits += found
-    return text, edits
+    return ("\n\n".join(paragraphs) if edits else text), edits
 
 
 def _structure(text: str, clean: CleanConfig) -> tuple[str, list[Edit]]:
@@ -114,7 +117,9 @@ def normalise(
     edits: list[Edit] = []
     ftfy_memo: FtfyMemo = {}
     # A title is one line: join its lines first, so ftfy sees what the output will hold.
-    raw_title = TITLE_BREAKS_RE.sub(" ", title or "")
+    raw_title = title or ""
+    if "\r" in raw_title or "\n" in raw_title or "\u2028" in raw_title or "\u2029" in raw_title:
+        raw_title = TITLE_BREAKS_RE.sub(" ", raw_title)  # tested first: titles rarely break
     new_title, found = _repair_article(raw_title, repair, ftfy_memo)
     edits += found
     new_title = collapse(new_title.replace("\n", " "))

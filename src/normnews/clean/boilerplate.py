@@ -164,6 +164,41 @@ SENTENCE_PHRASE_RE, SENTENCE_PHRASE_NAMES = _combined(
 )
 """The phrase rules that may match a sentence-shaped paragraph."""
 
+FLOATING: tuple[tuple[str, str], ...] = (
+    ("newsletter", r".{0,60}\b(?:sign up|subscribe|get|receive|join)\b.{0,40}newsletters?.{0,60}|"),
+    ("newsletter", r".{0,40}newsletters?.{0,20}\b(?:sign up|subscribe)\b.{0,40}|"),
+    (
+        "cookies",
+        r".{0,60}\b(?:we|this (?:web)?site|our (?:web)?site)\b.{0,40}"
+        r"\b(?:uses?|using) cookies\b.{0,160}|",
+    ),
+    ("all rights reserved", r".{0,80}all rights reserved.{0,80}|"),
+)
+"""``(keyword, branch)``: the :data:`PHRASES` branches that may start anywhere in a paragraph.
+
+They cost most of a failed ``fullmatch`` (``.{0,60}`` is retried at every offset), and each
+needs its keyword: an ASCII paragraph without any keyword (in lower case) is matched without
+them. ASCII only, where ignoring case is ``str.lower`` (``ſ`` matches ``s`` in a pattern).
+"""
+FLOATING_KEYWORDS = tuple(dict.fromkeys(keyword for keyword, _ in FLOATING))
+
+
+def _without_floating(rules: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    out = []
+    for why, pattern in rules:
+        for _, branch in FLOATING:
+            pattern = pattern.replace(branch, "")
+        out.append((why, pattern))
+    return tuple(out)
+
+
+ANCHORED_PHRASE_RE, _ = _combined(_without_floating(PHRASES))
+""":data:`PHRASE_RE` without the :data:`FLOATING` branches (same rule names)."""
+ANCHORED_SENTENCE_PHRASE_RE, _ = _combined(
+    _without_floating(tuple(rule for rule in PHRASES if rule[0] in SENTENCE_SAFE))
+)
+""":data:`SENTENCE_PHRASE_RE` without the :data:`FLOATING` branches (same rule names)."""
+
 EDGE_RE = re.compile(r"^[\s\W_]+|[\s:*.!|>»›•·\-–—]+$")
 """Edge junk around a phrase (leading non-word characters, trailing marks); see :func:`_core`."""
 EDGE_LEAD_RE = re.compile(r"[\s\W_]+")
@@ -176,6 +211,14 @@ SCRIPT_RE = re.compile(
     r"\bjQuery\b|\$\(\s*['\"]|\}\s*\)\s*;|=>\s*\{|</?script|<!--|-->|\bgtag\(|dataLayer|"
     r"\.push\(\s*\{|@media\b|\{\s*[a-z-]+\s*:\s*[^;{}]+;",
 )
+SCRIPT_MARKS = "{}();="
+"""Code punctuation: a paragraph with fewer than three of these is not script debris."""
+SCRIPT_HINTS = tuple(
+    "= { } function $( document. window. googletag adsbygoogle jQuery dataLayer @media script "
+    "<!-- --> gtag(".split()
+)
+"""Every :data:`SCRIPT_RE` match holds one of these: prose without them is not searched (the
+pattern has no common literal, so a search tries every alternative at every position)."""
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 PAGE_EVIDENCE = 10
 """Paragraphs other rules removed before a text counts as a whole page (a page's header,
@@ -202,10 +245,12 @@ def _phrase(paragraph: str, words: int) -> str | None:
     core = _core(paragraph)
     if not core:
         return None
+    floating = not core.isascii() or any(map(core.lower().__contains__, FLOATING_KEYWORDS))
     if words > 6 and _ends_sentence(paragraph):
-        match = SENTENCE_PHRASE_RE.fullmatch(core)
+        pattern = SENTENCE_PHRASE_RE if floating else ANCHORED_SENTENCE_PHRASE_RE
+        match = pattern.fullmatch(core)
         return SENTENCE_PHRASE_NAMES[match.lastgroup or ""] if match else None
-    match = PHRASE_RE.fullmatch(core)
+    match = (PHRASE_RE if floating else ANCHORED_PHRASE_RE).fullmatch(core)
     return PHRASE_NAMES[match.lastgroup or ""] if match else None
 
 
@@ -221,9 +266,15 @@ def _core(paragraph: str) -> str:
 
 def _script(paragraph: str) -> bool:
     # The character count is cheap and rules out nearly all prose before the regex runs.
-    count = paragraph.count
+    if paragraph.isascii():
+        # One pass that deletes the marks, instead of a pass per mark.
+        kept = paragraph.encode("ascii").translate(None, SCRIPT_MARKS.encode("ascii"))
+        marks = len(paragraph) - len(kept)
+    else:
+        marks = sum(map(paragraph.count, SCRIPT_MARKS))
     return (
-        count("{") + count("}") + count("(") + count(")") + count(";") + count("=") >= 3
+        marks >= 3
+        and any(map(paragraph.__contains__, SCRIPT_HINTS))
         and SCRIPT_RE.search(paragraph) is not None
     )
 
@@ -247,7 +298,7 @@ def _titleish(paragraph: str) -> bool:
         return False
     if INNER_SENTENCE_RE.search(paragraph):
         return False
-    digits = sum(ch.isdigit() for ch in paragraph)
+    digits = sum(map(str.isdigit, paragraph))
     return digits < 0.3 * len(paragraph.replace(" ", ""))
 
 
@@ -278,7 +329,8 @@ def strip_boilerplate(
     >>> strip_boilerplate(body, frozenset(), CleanConfig())[0]
     'Talks resumed on Monday.'
     """
-    return _strip_boilerplate(text, frequent, config, {})
+    kept, edits = _strip_boilerplate(text.split("\n\n"), frequent, config, {})
+    return ("\n\n".join(kept) if edits else text), edits
 
 
 def _own_reason(
@@ -301,21 +353,24 @@ def _own_reason(
 
 
 def _strip_boilerplate(
-    text: str,
+    paragraphs: list[str],
     frequent: frozenset[int],
     config: CleanConfig,
     memo: dict[str, tuple[int, str | None]],
-) -> tuple[str, list[Edit]]:
-    """:func:`strip_boilerplate`, with ``memo`` keeping each paragraph's word count and
-    :func:`_own_reason` across the cleaning passes of one article (same ``frequent`` and
-    ``config``)."""
-    paragraphs = text.split("\n\n")
+) -> tuple[list[str], list[Edit]]:
+    """:func:`strip_boilerplate` on the text's paragraphs (its ``"\\n\\n"`` split), with
+    ``memo`` keeping each paragraph's word count and :func:`_own_reason` across the cleaning
+    passes of one article (same ``frequent`` and ``config``). Returns the kept paragraphs as
+    the split of the text :func:`strip_boilerplate` returns: ``paragraphs`` itself when
+    nothing was removed."""
     reasons: list[str | None] = [None] * len(paragraphs)
     in_block = False
+    # Word counts are only compared with limits up to this: counting stops one word past it.
+    most = max(PHRASE_MAX_WORDS, config.boilerplate_max_words)
     for i, paragraph in enumerate(paragraphs):
         known = memo.get(paragraph)
         if known is None:
-            words = len(paragraph.split())
+            words = len(paragraph.split(None, most))
             known = memo[paragraph] = (words, _own_reason(paragraph, words, frequent, config))
         words, why = known
         if why is None and in_block and _titleish(paragraph):
@@ -327,14 +382,17 @@ def _strip_boilerplate(
         elif why is None:
             in_block = False
         reasons[i] = why
+    if reasons.count(None) == len(reasons):
+        # The usual case: nothing found, and the rules below all need furniture found first.
+        return paragraphs, []
     run = config.boilerplate_nav_run
     # Menus are only looked for on pages that show furniture already: a clean article's
     # list of fixtures or names is content.
-    if run and sum(why is not None for why in reasons) >= NAV_EVIDENCE:
+    if run and len(reasons) - reasons.count(None) >= NAV_EVIDENCE:
         _mark_nav_runs(paragraphs, reasons, run)
-    if config.boilerplate_page_trim and sum(why is not None for why in reasons) >= PAGE_EVIDENCE:
+    if config.boilerplate_page_trim and len(reasons) - reasons.count(None) >= PAGE_EVIDENCE:
         _trim_page(paragraphs, reasons)
-    if all(why is not None for why in reasons):
+    if None not in reasons:
         # Frequency is evidence about a line, not proof: when every paragraph left is a
         # repeated one (a feed of one-line briefs, a template-only article), the repeated
         # lines are the article itself, and frequency alone must not empty it.
@@ -346,8 +404,8 @@ def _strip_boilerplate(
         if why is not None
     ]
     if not edits:
-        return text, []
-    return "\n\n".join(kept), edits
+        return paragraphs, []
+    return kept or [""], edits
 
 
 def _mark_nav_runs(paragraphs: list[str], reasons: list[str | None], run: int) -> None:

@@ -36,14 +36,15 @@ DATA_DIGIT_GROUPS = 2
 """Lines with this many separate numbers are data (earnings rows, scores, "Dispatch 5 reports
 82 boats") and are never counted: folded digits would make every such row look the same."""
 NON_WORD_RE = re.compile(r"[\W_]+")
-ASCII_FOLD = str.maketrans(
-    {
-        chr(c): chr(c).lower() if chr(c).isalpha() else "0" if chr(c).isdigit() else " "
-        for c in range(128)
-    }
-)
-"""ASCII letters to lower case, digits to ``0``, everything else to a space."""
+ASCII_FOLD = bytes(
+    ord(chr(c).lower() if chr(c).isalpha() else "0" if chr(c).isdigit() else " ")
+    for c in range(128)
+) + bytes(range(128, 256))
+"""ASCII letters to lower case, digits to ``0``, everything else to a space (a
+``bytes.translate`` table: no per-call set-up, unlike ``str.translate``)."""
 ZEROS_RE = re.compile(r"00+")
+ASCII_TEXT_FOLD = ASCII_FOLD[:10] + b"\n" + ASCII_FOLD[11:]
+""":data:`ASCII_FOLD` that keeps ``\\n``: lines folded as one text stay apart."""
 SIGNED_LIMIT = 1 << 63
 
 
@@ -71,7 +72,7 @@ def _ascii_fold(line: str) -> str:
     Splitting this on whitespace and joining with one space gives :func:`line_norm`; the digit
     runs left are the line's separate numbers (``count("0")``).
     """
-    folded = line.translate(ASCII_FOLD)
+    folded = line.encode("ascii").translate(ASCII_FOLD).decode("ascii")
     return ZEROS_RE.sub("0", folded) if "00" in folded else folded
 
 
@@ -104,6 +105,8 @@ def line_keys(text: str, max_words: int = 16) -> list[int]:
     >>> len(line_keys("Share this\\nShare this\\nA long line " + "word " * 20))
     1
     """
+    if text.isascii():
+        return _ascii_line_keys(text, max_words)
     seen: dict[int, None] = {}
     for line in text.splitlines():
         # At most max_words splits: a long line is rejected without splitting all of it.
@@ -124,6 +127,31 @@ def line_keys(text: str, max_words: int = 16) -> list[int]:
         key = line_key(line)
         if key is not None:
             seen.setdefault(key, None)
+    return list(seen)
+
+
+def _ascii_line_keys(text: str, max_words: int) -> list[int]:
+    """:func:`line_keys` of an ASCII text: its short lines folded together in one pass.
+
+    The short lines, joined by line breaks (which :data:`ASCII_TEXT_FOLD` keeps and no line
+    holds), are folded and their digit runs folded with one call each, then split apart again:
+    the same lines as :func:`_ascii_fold` of each.
+    """
+    # At most max_words splits: a long line is rejected without splitting all of it. Blank
+    # lines fold to no words.
+    short = "\n".join(
+        line for line in text.splitlines() if len(line.split(None, max_words)) <= max_words
+    )
+    folded_lines = short.encode("ascii").translate(ASCII_TEXT_FOLD).decode("ascii")
+    if "00" in folded_lines:
+        folded_lines = ZEROS_RE.sub("0", folded_lines)
+    seen: dict[int, None] = {}
+    for folded in folded_lines.split("\n"):
+        if folded.count("0") >= DATA_DIGIT_GROUPS:
+            continue  # a data line (see line_keys)
+        norm = " ".join(folded.split())
+        if norm:
+            seen.setdefault(hash64(norm), None)
     return list(seen)
 
 

@@ -60,19 +60,24 @@ def collapse(line: str) -> str:
     >>> collapse("  a \\t b\\u00a0 c ")
     'a b c'
     """
-    return _collapse_runs(line).strip()
+    # Stripping first gives the same line (the runs are whitespace, so the ends that strip
+    # removes are the same either way) and leaves the regex only the inside to look at.
+    piece = line.strip()
+    if piece.isascii():
+        plain = "\t" not in piece and "\f" not in piece and "\v" not in piece
+    else:
+        # Every character WHITESPACE_RE matches, other than the space, is unprintable.
+        plain = piece.isprintable()
+    return piece if plain and "  " not in piece else RUN_RE.sub(" ", piece)
 
 
-def _collapse_runs(text: str) -> str:
-    """``WHITESPACE_RE.sub(" ", text)``, fast when there is nothing to collapse."""
-    plain = text.isascii() and "  " not in text
-    if plain and "\t" not in text and "\f" not in text and "\v" not in text:
-        return text
-    return RUN_RE.sub(" ", text)
+INDENT = " \t\u3000"
+INDENT_CHARS = tuple(INDENT)
+"""The characters of an indent, for ``str.startswith``."""
 
 
 def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" \t\u3000"))
+    return len(line) - len(line.lstrip(INDENT))
 
 
 def _wrap_width(lines: list[str]) -> int:
@@ -83,20 +88,16 @@ def _wrap_width(lines: list[str]) -> int:
     lengths = [len(line) for line in lines if line]
     if len(lengths) < 3:
         return 0
-    long_lines = sum(1 for n in lengths if n > MAX_WIDTH)
-    if long_lines * 10 > len(lengths):
-        return 0
-    width = max((n for n in lengths if n <= MAX_WIDTH), default=0)
+    fitting = [n for n in lengths if n <= MAX_WIDTH]
+    if (len(lengths) - len(fitting)) * 10 > len(lengths):
+        return 0  # more than a tenth of the lines are too long to be wrapped
+    width = max(fitting, default=0)
     if width < MIN_WIDTH:
         return 0
     # Count full lines among lines that have a successor in the same block.
-    candidates = 0
-    full = 0
-    for line, nxt in itertools.pairwise(lines):
-        if line and nxt:
-            candidates += 1
-            full += len(line) >= width - FULL_SLACK
-    if full < 2 or full < MIN_FULL_SHARE * candidates:
+    candidates = [len(line) for line, nxt in itertools.pairwise(lines) if line and nxt]
+    full = len([n for n in candidates if n >= width - FULL_SLACK])
+    if full < 2 or full < MIN_FULL_SHARE * len(candidates):
         return 0
     return width
 
@@ -110,8 +111,12 @@ def _indent_style(lines: list[str]) -> bool:
     for prev, line in itertools.pairwise(lines):
         if not (prev and line):
             continue
-        starts = starts or (_indent(prev) == 0 and _indent(line) >= 1)
-        continuations = continuations or (_indent(prev) >= 1 and _indent(line) == 0)
+        # An indent of at least one is a line that starts with an indent character.
+        indents = line.startswith(INDENT_CHARS)
+        if prev.startswith(INDENT_CHARS):
+            continuations = continuations or not indents
+        else:
+            starts = starts or indents
         if starts and continuations:
             return True
     return False
@@ -138,7 +143,7 @@ def _joins(prev: str, line: str, width: int, indented: bool) -> bool:
     if indented:
         # In indented style every paragraph (and the " Reuter" sign-off) starts indented;
         # an unindented line continues the one before.
-        return _indent(line) == 0
+        return not line.startswith(INDENT_CHARS)
     if _indent(line) > _indent(prev) and _indent(line) >= 2:
         return False
     first_word = line.split(maxsplit=1)[0]
@@ -166,22 +171,23 @@ def reflow(text: str) -> tuple[str, list[Edit]]:
     Reuter
     """  # noqa: E501
     lines = [line.rstrip() for line in text.split("\n")]
-    # Collapse whitespace once for the whole text (the pattern never matches a line break),
-    # then strip each line: the same pieces as collapsing line by line.
-    collapsed = _collapse_runs(text).split("\n")
+    # One test for the whole text spares most lines the tests of collapse.
+    plain = text.isascii() and "\t" not in text and "\f" not in text and "\v" not in text
     layout: tuple[int, bool] | None = None  # (width, indented), worked out when first needed
     chunks: list[str] = []
     joined = 0
     current: list[str] = []
     prev = ""
-    for line, flat in zip(lines, collapsed, strict=True):
+    for line in lines:
         if not line:  # lines are right-stripped: empty means blank
             if current:
                 chunks.append(" ".join(current))
                 current = []
             prev = ""
             continue
-        piece = flat.strip()
+        piece = line.strip()
+        if not plain or "  " in piece:
+            piece = collapse(piece)
         if current:
             if layout is None:
                 layout = (_wrap_width(lines), _indent_style(lines))
@@ -194,7 +200,8 @@ def reflow(text: str) -> tuple[str, list[Edit]]:
         if joins:
             joined += 1
             # The pattern is anchored at the end and two characters long: test the tail only.
-            if HYPHEN_JOIN_RE.search(current[-1][-2:]) and piece[:1].islower():
+            last = current[-1]
+            if last.endswith("-") and HYPHEN_JOIN_RE.search(last[-2:]) and piece[:1].islower():
                 current[-1] += piece  # "well-" + "known": the hyphen is the word's own
             else:
                 current.append(piece)
@@ -205,7 +212,7 @@ def reflow(text: str) -> tuple[str, list[Edit]]:
         prev = line
     if current:
         chunks.append(" ".join(current))
-    out = "\n\n".join(chunk for chunk in chunks if chunk)
+    out = "\n\n".join(filter(None, chunks))
     edits = []
     if joined and layout is not None:
         edits.append(

@@ -7,9 +7,10 @@ This is the only module that imports ftfy. What it does, in order:
    and vertical tabs become spaces.
 2. Run ftfy line by line (as :func:`ftfy.fix_text` does, so one line of mojibake is fixed on its
    own terms), with the pinned :data:`TextFixerConfig` built by :func:`ftfy_config`. A line that
-   is pure ASCII without ``&`` and without control characters cannot contain anything ftfy fixes
-   and skips it (the fast path; a property test shows it changes nothing): one check over the
-   whole text skips most articles entirely, and one search finds the lines that need ftfy.
+   is pure ASCII (apart from :data:`PLAIN_SIGNS`) without ``&`` and without control characters
+   cannot contain anything ftfy fixes and skips it (the fast path; a property test shows it
+   changes nothing): one check over the whole text skips most articles entirely, and one
+   search finds the lines that need ftfy.
    ftfy's results are remembered per article, so a line seen again is not fixed twice.
 3. Repair HTML entity debris ftfy leaves: entities that lost their ``&`` (``#39;``, ``quot;``,
    ``#36;``) and inline tag debris (``<b>``, ``</a>``) that unescaping ``&lt;b&gt;`` produces.
@@ -37,18 +38,40 @@ ftfy means ftfy sees the same line on a second run (``Â\\f0`` would otherwise b
 ``Â 0`` after reflow, which ftfy reads as mojibake of a no-break space)."""
 MARKUP_RE = re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>|<!--")
 """A line holding real markup: its entities are meant literally (ftfy's "auto" rule)."""
-NEEDS_FTFY_RE = re.compile(r"[^\t\n\x20-\x7e]|&")
-"""Anything ftfy could change: non-ASCII, control characters or an entity start."""
+PLAIN_SIGNS = "¢£¥€"
+"""Currency signs ftfy leaves alone among ASCII: every badness rule that takes one pairs it with
+another non-ASCII character, none of them has a decomposition (any normalization form), and no
+other fixer touches them. ``£`` is most of the non-ASCII in English news; a test shows ftfy
+returns a line of every ASCII context of these signs unchanged."""
+NEEDS_FTFY_RE = re.compile(rf"[^\t\n\x20-\x25\x27-\x7e{PLAIN_SIGNS}]")
+"""Anything ftfy could change: other non-ASCII, control characters or an entity start (``&``,
+``\\x26``, is left out of the printable range: one class, which the regex engine scans for
+much faster than an alternation)."""
+ENTITY_RE: re.Pattern[str] = ftfy.chardata.HTML_ENTITY_RE
+"""What ftfy's HTML unescaping replaces (``&#?[0-9A-Za-z]{1,24};``): an ``&`` that starts none
+of these (``M&S``, ``Tom & Jerry``) gives ftfy nothing to do."""
 PLAIN = b"\t\n" + bytes(range(0x20, 0x7F))
-"""The ASCII bytes :data:`NEEDS_FTFY_RE` lets through (and ``&``, tested on its own):
-deleting them from an ASCII text without ``&`` leaves nothing when ftfy has nothing to do."""
+"""Tab, newline and printable ASCII (``&`` is tested on its own): deleting them from an ASCII
+text without ``&`` leaves nothing when ftfy has nothing to do."""
 
 BARE_NUMERIC_RE = re.compile(r"(?<![&#])#(\d{2,5}|x[0-9a-fA-F]{2,4});")
 """``#39;``: a numeric entity whose ``&`` was stripped (``Sony#39;s``, AG News). The ``;`` is
 required, so ``room #39`` stays."""
+BARE_NAMES = (
+    "quot",
+    "apos",
+    "nbsp",
+    "mdash",
+    "ndash",
+    "lsquo",
+    "rsquo",
+    "ldquo",
+    "rdquo",
+    "hellip",
+)
+BARE_WORD_NAMES = ("amp", "lt", "gt")
 BARE_NAMED_RE = re.compile(
-    r"(?<!&)(?:quot|apos|nbsp|mdash|ndash|lsquo|rsquo|ldquo|rdquo|hellip);"
-    r"|(?<![&\w])(?:amp|lt|gt);"
+    rf"(?<!&)(?:{'|'.join(BARE_NAMES)});|(?<![&\w])(?:{'|'.join(BARE_WORD_NAMES)});"
 )
 """``quot;``: a named entity whose ``&`` was stripped. ``amp;``/``lt;``/``gt;`` need a non-letter
 before them (``lamp;``, ``salt;`` are words); the others never end an English word."""
@@ -162,10 +185,21 @@ def fix_entity_debris(text: str) -> str:
             text = TAG_ENTITY_DEBRIS_RE.sub("", text)
         if "#" in text:
             text = BARE_NUMERIC_RE.sub(_entity, text)
-        text = BARE_NAMED_RE.sub(_entity, text)
+        if _ends_a_name(text.split(";")[:-1]):
+            text = BARE_NAMED_RE.sub(_entity, text)
     if "<" in text:
         text = TAG_DEBRIS_RE.sub("", text)
     return text
+
+
+def _ends_a_name(pieces: list[str]) -> bool:
+    """Whether a piece of text before a ``;`` ends with a :data:`BARE_NAMED_RE` name.
+
+    Every match is a name just before a ``;``; the pattern has no literal to scan for, so
+    trying it at every position costs far more than this test on the few ``;`` of a text.
+    """
+    names = BARE_NAMES + BARE_WORD_NAMES
+    return any(piece.endswith(names) for piece in pieces)
 
 
 FtfyMemo = dict[tuple[str, bool], tuple[str, str | None]]
@@ -173,9 +207,13 @@ FtfyMemo = dict[tuple[str, bool], tuple[str, str | None]]
 
 _FIXERS: dict[RepairConfig, tuple[ftfy.TextFixerConfig, ftfy.TextFixerConfig]] = {}
 """Per repair config: the ftfy configs for lines with real markup and for all other lines."""
+_LAST_FIXERS: list[tuple[RepairConfig, tuple[ftfy.TextFixerConfig, ftfy.TextFixerConfig]]] = []
+"""The config :func:`_fixers` was last asked for, and its answer."""
 
 
 def _fixers(config: RepairConfig) -> tuple[ftfy.TextFixerConfig, ftfy.TextFixerConfig]:
+    if _LAST_FIXERS and _LAST_FIXERS[0][0] is config:
+        return _LAST_FIXERS[0][1]  # a run uses one config: skip hashing it for every text
     fixers = _FIXERS.get(config)
     if fixers is None:
         base = ftfy_config(config)
@@ -183,6 +221,7 @@ def _fixers(config: RepairConfig) -> tuple[ftfy.TextFixerConfig, ftfy.TextFixerC
             base._replace(unescape_html=False),
             base._replace(unescape_html=True),
         )
+    _LAST_FIXERS[:] = [(config, fixers)]
     return fixers
 
 
@@ -231,15 +270,19 @@ def _ftfy_lines(
     # over the whole text finds them, and the lines between are copied as they are.
     out: list[str] = []
     done = 0  # text[:done] is handled; done is always a line start
+    pos = 0  # where to search on: an "&" that starts no entity is passed over
     search = NEEDS_FTFY_RE.search
-    while match := search(text, done):
+    while match := search(text, pos):
+        if match.group() == "&" and not ENTITY_RE.match(text, match.start()):
+            pos = match.end()
+            continue
         start = text.rfind("\n", done, match.start()) + 1 or done
         end = text.find("\n", match.end())
         if end < 0:
             end = len(text)
         out.append(text[done:start])
         out.append(_ftfy_line(text[start:end], fixers, edits, memo))
-        done = end
+        done = pos = end
     if not out:
         return text, edits
     out.append(text[done:])

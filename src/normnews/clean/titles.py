@@ -20,14 +20,19 @@ from normnews.model import Edit
 
 STEP = "title"
 
-SEPARATOR_RE = re.compile(r"\s+[|–—:»·•-]{1,2}\s+|\s*\|\s*|\s+::\s+")
-"""Separators between a headline and a site name."""
+SEPARATOR_MARKS = "|–—:»·•-"
+SEPARATOR_RE = re.compile(rf"\s+[{SEPARATOR_MARKS}]{{1,2}}\s+|\s*\|\s*|\s+::\s+")
+"""Separators between a headline and a site name: each holds one of :data:`SEPARATOR_MARKS`."""
 COUNTER_RE = re.compile(
     r"\s*(?:(?<![\w,.])[(\[]?\d{1,5}[)\]]?\s*(?:comments?|responses?|replies|reactions?)?"
     r"|(?:comments?|responses?)\s*[(\[]?\d{1,5}[)\]]?)\s*$",
     re.IGNORECASE,
 )
 """A trailing comment counter: ``0``, ``(3)``, ``12 Comments``, ``Comments (4)``."""
+COUNTER_TAILS = "0123456789)]tsenTSEN"
+"""The ASCII characters a :data:`COUNTER_RE` match can end with (before trailing spaces): a
+digit, a bracket, or the last letter of ``comment(s)``, ``response(s)``, ``replies``,
+``reaction(s)``."""
 SITE_WORDS_MAX = 5
 """A segment beside the headline is a site name only when it is this short."""
 SITE_LIKE_RE = re.compile(
@@ -43,8 +48,9 @@ SITE_LIKE_RE = re.compile(
 """Beside a `` - `` a segment is a site only when it names one (a domain or a publication word):
 ``Tax cuts are a con - Blair`` is BBC style for a quote and keeps its speaker."""
 MIN_KEY = 4
-ASCII_NON_ALNUM = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum()))
-"""Deletes the ASCII characters that are not letters or digits (``str.translate`` table)."""
+ASCII_NON_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
+"""The ASCII characters that are not letters or digits (deleted with ``bytes.translate``, which
+needs no per-call table set-up as ``str.translate`` does)."""
 
 
 def title_key(text: str) -> str:
@@ -61,7 +67,7 @@ def title_key(text: str) -> str:
     """
     if text.isascii():
         # Fast path, same result: ASCII needs no decomposition and casefolds as lower().
-        return text.lower().translate(ASCII_NON_ALNUM)
+        return text.lower().encode("ascii").translate(None, ASCII_NON_ALNUM).decode("ascii")
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(filter(str.isalnum, decomposed))
 
@@ -98,13 +104,14 @@ def clean_title(title: str) -> tuple[str, list[Edit]]:
     'Talks fail - again'
     """
     edits: list[Edit] = []
-    changed = True
+    # Most titles hold no separator mark at all; the substring tests are cheaper than a split.
+    changed = any(map(title.__contains__, SEPARATOR_MARKS))
     while changed:
         changed = False
         parts = SEPARATOR_RE.split(title)
-        seps = SEPARATOR_RE.findall(title)
         if len(parts) < 2:
             break
+        seps = SEPARATOR_RE.findall(title)
         # Suffix first (the common case), then prefix; the longest part must remain.
         longest = max(len(p) for p in parts)
         if len(parts[-1]) < longest and _site_segment(parts[-1], seps[-1]):
@@ -184,22 +191,27 @@ def strip_titles(title: str, text: str) -> tuple[str, list[Edit]]:
     >>> strip_titles("Floods hit Valencia", body)[0]
     'Floods hit Valencia on Monday.'
     """  # noqa: E501
-    return _strip_titles(title, text, {})
+    kept, edits = _strip_titles(title, text.split("\n\n"), {})
+    return ("\n\n".join(kept) if edits else text), edits
 
 
-def _strip_titles(title: str, text: str, memo: dict[str, str | None]) -> tuple[str, list[Edit]]:
-    """:func:`strip_titles`, with ``memo`` keeping each paragraph's verdict across the
-    cleaning passes of one article (same ``title``)."""
+def _strip_titles(
+    title: str, paragraphs: list[str], memo: dict[str, str | None]
+) -> tuple[list[str], list[Edit]]:
+    """:func:`strip_titles` on the text's paragraphs (its ``"\\n\\n"`` split), with ``memo``
+    keeping each paragraph's verdict across the cleaning passes of one article (same
+    ``title``). Returns the kept paragraphs as the split of the text :func:`strip_titles`
+    returns (``[""]`` for no text): ``paragraphs`` itself when nothing was removed."""
     key = title_key(title)
-    if len(key) < MIN_KEY or not text:
-        return text, []
+    if len(key) < MIN_KEY or paragraphs == [""]:
+        return paragraphs, []
     akey = _ascii_key(key)
     if len(akey) < max(MIN_KEY, 0.8 * len(key)):
         akey = ""  # not a Latin title: the full key is the only one that means anything
     limit = len(title) * 2 + 60
     edits: list[Edit] = []
     kept: list[str] = []
-    for paragraph in text.split("\n\n"):
+    for paragraph in paragraphs:
         if len(paragraph) > limit:
             kept.append(paragraph)
             continue
@@ -212,8 +224,8 @@ def _strip_titles(title: str, text: str, memo: dict[str, str | None]) -> tuple[s
         else:
             kept.append(paragraph)
     if not edits:
-        return text, []
-    return "\n\n".join(kept), edits
+        return paragraphs, []
+    return kept or [""], edits
 
 
 def strip_title_counter(title: str, original_text: str) -> tuple[str, list[Edit]]:
@@ -235,6 +247,9 @@ def strip_title_counter(title: str, original_text: str) -> tuple[str, list[Edit]
     >>> strip_title_counter("Apple unveils iPhone 11", "Apple said on Tuesday.")[0]
     'Apple unveils iPhone 11'
     """
+    tail = title.rstrip()[-1:]
+    if tail.isascii() and tail not in COUNTER_TAILS:
+        return title, []  # most titles: no counter can end here, and the search is costly
     match = COUNTER_RE.search(title)
     if not match or match.start() == 0:
         return title, []

@@ -40,6 +40,8 @@ TERMINAL_RE = re.compile(
 )
 """A complete ending: sentence punctuation (plus closers), a closer, a colon or a dash that
 introduces what follows (``... in mln bpd --``)."""
+ENDS_AT_ONCE = END_CHARS + CLOSERS + ":"
+"""A last character that is a whole :data:`TERMINAL_RE` match by itself."""
 LIST_ITEM_RE = re.compile(r"(?:[-*•·–—>]|\d{1,3}[.)]|\([a-zA-Z0-9]{1,3}\))\s")
 SENTENCE_END_RE = re.compile(
     rf"(?:[.!?…;؟।][{re.escape(CLOSERS)}]*(?=\s)|[。！？][{re.escape(CLOSERS)}]*)"
@@ -73,14 +75,16 @@ FUNCTION_WORDS = frozenset(_ENGLISH_FUNCTION_WORDS.split()) | frozenset(
 """A cut sentence often ends on one of these; a caption or heading rarely does."""
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 CUT_TAIL_RE = re.compile(r"[,\-–—/&+(]$")
-ASCII_DIGITS = str.maketrans("", "", "0123456789")
-"""Deletes ASCII digits (``str.isdigit`` in ASCII text)."""
+ASCII_DIGITS = b"0123456789"
+"""The ASCII digits (``str.isdigit`` in ASCII text), deleted with ``bytes.translate``."""
 
 
 def _terminal(paragraph: str) -> bool:
     """``TERMINAL_RE.search(paragraph)`` on a right-stripped paragraph, searched only where a
     match can start: at the end character before the closing run, or at most three characters
     from the end (a dash)."""
+    if paragraph and paragraph[-1] in ENDS_AT_ONCE:
+        return True  # the usual case: the match is the last character
     start = min(len(paragraph.rstrip(CLOSERS)) - 1, len(paragraph) - 3)
     return TERMINAL_RE.search(paragraph, max(0, start)) is not None
 
@@ -127,7 +131,7 @@ def _signoff(fragment: str) -> bool:
         len(words) <= 2
         and all(w[:1].isupper() or w[:1] in "(—–-" for w in words)
         and not CJK_RE.search(fragment)
-        and not any(ch.isdigit() for ch in fragment)
+        and not any(map(str.isdigit, fragment))
         and not any(w.lower().strip(",;") in FUNCTION_WORDS for w in words)
     )
 
@@ -135,9 +139,9 @@ def _signoff(fragment: str) -> bool:
 def _tabular(fragment: str) -> bool:
     """Table rows and figures (``Gulf 3.10 -- 3.16``) are data, not a cut sentence."""
     if fragment.isascii():
-        digits = len(fragment) - len(fragment.translate(ASCII_DIGITS))
+        digits = len(fragment) - len(fragment.encode("ascii").translate(None, ASCII_DIGITS))
     else:
-        digits = sum(ch.isdigit() for ch in fragment)
+        digits = sum(map(str.isdigit, fragment))
     return digits >= 0.3 * len(fragment.replace(" ", "")) or ".." in fragment or "--" in fragment
 
 
@@ -199,18 +203,24 @@ def trim_truncated(text: str) -> tuple[str, list[Edit]]:
     >>> trim_truncated("北京今天下雨。气温下降了")[0]
     '北京今天下雨。'
     """
-    return _trim_truncated(text, {})
+    kept, edits = _trim_truncated(text.split("\n\n"), {})
+    return ("\n\n".join(kept) if edits else text), edits
 
 
 def _trim_truncated(
-    text: str, memo: dict[tuple[str, str | None], tuple[str, str]]
-) -> tuple[str, list[Edit]]:
-    """:func:`trim_truncated`, with ``memo`` keeping :func:`trim_paragraph` results across the
-    cleaning passes of one article."""
+    paragraphs: list[str], memo: dict[tuple[str, str | None], tuple[str, str]]
+) -> tuple[list[str], list[Edit]]:
+    """:func:`trim_truncated` on the text's paragraphs (its ``"\\n\\n"`` split), with ``memo``
+    keeping :func:`trim_paragraph` results across the cleaning passes of one article. Returns
+    the paragraphs of the text :func:`trim_truncated` returns: ``paragraphs`` itself when
+    nothing was cut."""
     edits: list[Edit] = []
     out: list[str] = []
-    paragraphs = text.split("\n\n")
     for i, paragraph in enumerate(paragraphs):
+        if paragraph and paragraph[-1] in ENDS_AT_ONCE:
+            # Complete (and without trailing space): what trim_paragraph keeps, decided here.
+            out.append(paragraph)
+            continue
         following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
         known = memo.get((paragraph, following))
         if known is None:
@@ -221,13 +231,11 @@ def _trim_truncated(
             edits.append(Edit(STEP, f'removed "{_short(removed)}" ({why})'))
         if kept:
             out.append(kept)
-    if not edits:
-        return text, []
-    if not out:
-        # Every paragraph looked cut: a one-line brief or a wire table, not scraper damage
-        # of an article. Repair, never drop: the article keeps its text.
-        return text, []
-    return "\n\n".join(out), edits
+    if not edits or not out:
+        # No edits, or every paragraph looked cut: a one-line brief or a wire table, not
+        # scraper damage of an article. Repair, never drop: the article keeps its text.
+        return paragraphs, []
+    return out, edits
 
 
 def _short(text: str, limit: int = 120) -> str:
