@@ -46,6 +46,7 @@ ZEROS_RE = re.compile(r"00+")
 ASCII_TEXT_FOLD = ASCII_FOLD[:10] + b"\n" + ASCII_FOLD[11:]
 """:data:`ASCII_FOLD` that keeps ``\\n``: lines folded as one text stay apart."""
 SIGNED_LIMIT = 1 << 63
+_TWO64 = 1 << 64
 
 
 def line_norm(line: str) -> str:
@@ -181,10 +182,6 @@ def site_of(url: str | None, source: str) -> str:
     return head if sep else ""
 
 
-def _signed(key: int) -> int:
-    return key - (1 << 64) if key >= SIGNED_LIMIT else key
-
-
 def _unsigned(key: int) -> int:
     return key + (1 << 64) if key < 0 else key
 
@@ -262,9 +259,10 @@ class LineCensus:
 
     def to_columns(self) -> dict[str, list[int | None] | list[str] | list[int]]:
         """The census as three parallel lists, for Parquet: ``key`` (int64, two's complement),
-        ``site``, ``articles``; site totals first (``key`` ``None``), then the line counts,
-        both sorted for deterministic output. Lists, not a dict per row: a census can hold
-        millions of entries.
+        ``site``, ``articles``; site totals first (``key`` ``None``, sorted by site), then the
+        line counts in the order they were first counted. That order is the input's, so the
+        same input always gives the same file; sorting millions of entries would cost more
+        than everything else the census does. Lists, not a dict per row.
 
         Returns:
             ``{"key": [...], "site": [...], "articles": [...]}``.
@@ -274,11 +272,12 @@ class LineCensus:
         {'key': [None, 5], 'site': ['s', 's'], 'articles': [1, 1]}
         """
         totals = sorted(self.sites.items())
-        entries = sorted(self.counts.items())
         keys: list[int | None] = [None] * len(totals)
-        keys.extend(_signed(key) for (_, key), _ in entries)
-        sites = [site for site, _ in totals] + [site for (site, _), _ in entries]
-        articles = [n for _, n in totals] + [n for _, n in entries]
+        keys += [key - _TWO64 if key >= SIGNED_LIMIT else key for _, key in self.counts]
+        sites = [site for site, _ in totals]
+        sites += [site for site, _ in self.counts]
+        articles = [n for _, n in totals]
+        articles += self.counts.values()
         return {"key": keys, "site": sites, "articles": articles}
 
     @classmethod
