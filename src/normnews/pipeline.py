@@ -326,7 +326,6 @@ def _run_staged(
                     result.lengths,
                 )
             edit_steps.update(result.edit_steps)
-            Path(batch.path).unlink()
             done += batch.items
             report("process", done, None)
     writers["rejects"].write_rows(pending_rejects)
@@ -490,6 +489,9 @@ def _read_pass(
         perms_value = perms.result() if perms is not None else signer_permutations(config)
     write_census(staging / STATE_DIR, config.run_date, run_id, run_census)
     census = load_census(config.out_dir / STATE_DIR, config.run_date, include_day=include_day)
+    # Counts add up the same either way round; adding the smaller to the larger is cheaper.
+    if len(census.counts) < len(run_census.counts):
+        census, run_census = run_census, census
     census.merge(run_census)
     del run_census
     return batches, census.frequent(config.clean), perms_value

@@ -179,7 +179,7 @@ def process_record(raw: RawRecord, setup: WorkerSetup) -> Article | Reject:
 
 def process_batch(batch: ScratchBatch) -> BatchResult:
     """Process a parked batch in this worker; an unexpected error rejects one record, not the
-    run. The batch's raw file is read here, its articles written next to it.
+    run. The batch's raw file is read (and removed) here, its articles written next to it.
     """
     global _SIGNER
     assert _SETUP is not None, "init_worker was not called"
@@ -187,7 +187,11 @@ def process_batch(batch: ScratchBatch) -> BatchResult:
         _SIGNER = Signer(_SETUP.config.dedup, _SETUP.permutations)
     out = BatchResult()
     articles: list[Article] = []
-    for raw in unpark(batch):
+    items = unpark(batch)
+    # Deleted here, not by the parent: freeing a file's blocks takes the kernel a while, and
+    # the parent is the one process every batch waits on.
+    Path(batch.path).unlink()
+    for raw in items:
         if isinstance(raw, Reject):
             out.rejects.append(raw)
             continue

@@ -237,13 +237,16 @@ class Deduper:
                 hist_exact[int(reps[pos])] = hid
         active = np.array([r for r in reps.tolist() if r not in hist_exact], dtype=np.int64)
 
-        pair_keys = np.empty(0, dtype=np.int64)
+        # One sort over all bands' pairs, not a union per band (which re-sorts the growing set
+        # 25 times); each band's own repeats are dropped first to bound the memory.
+        packed_parts = [np.empty(0, dtype=np.int64)]
         for b in range(self.bands):
             child, parent = bucket_pairs(keys[active, b], rank[active], self.cfg.bucket_cap)
             if len(child):
-                packed = active[child] * n + active[parent]
-                pair_keys = np.union1d(pair_keys, packed)
+                packed_parts.append(np.unique(active[child] * n + active[parent]))
         del keys
+        pair_keys = np.unique(np.concatenate(packed_parts))
+        del packed_parts
         child_all = pair_keys // n
         parent_all = pair_keys % n
 
