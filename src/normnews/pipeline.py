@@ -490,7 +490,7 @@ def _read_pass(
     write_census(staging / STATE_DIR, config.run_date, run_id, run_census)
     census = load_census(config.out_dir / STATE_DIR, config.run_date, include_day=include_day)
     # Counts add up the same either way round; adding the smaller to the larger is cheaper.
-    if len(census.counts) < len(run_census.counts):
+    if census.size < run_census.size:
         census, run_census = run_census, census
     census.merge(run_census)
     del run_census

@@ -205,8 +205,17 @@ class LineCensus:
             cap: Entries kept before keys seen in one article are pruned.
         """
         self.cap = cap
-        self.counts: dict[tuple[str, int], int] = {}
+        # One dict of key -> count per site: an int key per lookup, no (site, key) tuple to
+        # build and hash, is what keeps counting a million articles cheap.
+        self.by_site: dict[str, dict[int, int]] = {}
         self.sites: dict[str, int] = {}
+        self.size = 0
+        """Entries held (keys counted, over all sites)."""
+
+    @property
+    def counts(self) -> dict[tuple[str, int], int]:
+        """Every entry as ``{(site, key): articles}`` (a copy; for tests and reports)."""
+        return {(site, key): n for site, keys in self.by_site.items() for key, n in keys.items()}
 
     def add(self, keys: list[int], site: str) -> None:
         """Count one article.
@@ -216,15 +225,20 @@ class LineCensus:
             site: Its :func:`site_of`.
         """
         self.sites[site] = self.sites.get(site, 0) + 1
-        counts = self.counts
+        counts = self.by_site.get(site)
+        if counts is None:
+            counts = self.by_site[site] = {}
+        before = len(counts)
         for key in keys:
-            slot = (site, key)
-            counts[slot] = counts.get(slot, 0) + 1
-        if len(counts) > self.cap:
+            counts[key] = counts.get(key, 0) + 1
+        self.size += len(counts) - before
+        if self.size > self.cap:
             self._prune()
 
     def _prune(self) -> None:
-        self.counts = {slot: n for slot, n in self.counts.items() if n > 1}
+        for site, counts in self.by_site.items():
+            self.by_site[site] = {key: n for key, n in counts.items() if n > 1}
+        self.size = sum(map(len, self.by_site.values()))
 
     def merge(self, other: LineCensus) -> None:
         """Add another census's counts to this one (workers, or an earlier run).
@@ -234,10 +248,15 @@ class LineCensus:
         """
         for site, n in other.sites.items():
             self.sites[site] = self.sites.get(site, 0) + n
-        counts = self.counts
-        for slot, n in other.counts.items():
-            counts[slot] = counts.get(slot, 0) + n
-        if len(counts) > self.cap:
+        for site, theirs in other.by_site.items():
+            counts = self.by_site.get(site)
+            if counts is None:
+                counts = self.by_site[site] = {}
+            before = len(counts)
+            for key, n in theirs.items():
+                counts[key] = counts.get(key, 0) + n
+            self.size += len(counts) - before
+        if self.size > self.cap:
             self._prune()
 
     def frequent(self, config: CleanConfig) -> frozenset[int]:
@@ -251,18 +270,17 @@ class LineCensus:
         """
         out: set[int] = set()
         floor = config.boilerplate_min_articles
-        share = config.boilerplate_min_share
-        for (site, key), n in self.counts.items():
-            if n >= floor and n >= share * self.sites.get(site, 0):
-                out.add(key)
+        for site, counts in self.by_site.items():
+            need = max(floor, config.boilerplate_min_share * self.sites.get(site, 0))
+            out.update(key for key, n in counts.items() if n >= need)
         return frozenset(out)
 
     def to_columns(self) -> dict[str, list[int | None] | list[str] | list[int]]:
         """The census as three parallel lists, for Parquet: ``key`` (int64, two's complement),
         ``site``, ``articles``; site totals first (``key`` ``None``, sorted by site), then the
-        line counts in the order they were first counted. That order is the input's, so the
-        same input always gives the same file; sorting millions of entries would cost more
-        than everything else the census does. Lists, not a dict per row.
+        line counts site by site, in the order they were first counted. That order is the
+        input's, so the same input always gives the same file; sorting millions of entries
+        would cost more than everything else the census does. Lists, not a dict per row.
 
         Returns:
             ``{"key": [...], "site": [...], "articles": [...]}``.
@@ -273,11 +291,12 @@ class LineCensus:
         """
         totals = sorted(self.sites.items())
         keys: list[int | None] = [None] * len(totals)
-        keys += [key - _TWO64 if key >= SIGNED_LIMIT else key for _, key in self.counts]
         sites = [site for site, _ in totals]
-        sites += [site for site, _ in self.counts]
         articles = [n for _, n in totals]
-        articles += self.counts.values()
+        for site, counts in self.by_site.items():
+            keys += [key - _TWO64 if key >= SIGNED_LIMIT else key for key in counts]
+            sites += [site] * len(counts)
+            articles += counts.values()
         return {"key": keys, "site": sites, "articles": articles}
 
     @classmethod
@@ -296,7 +315,7 @@ class LineCensus:
         True
         """
         census = cls(cap)
-        sites, counts = census.sites, census.counts
+        sites, by_site = census.sites, census.by_site
         for key, site, articles in zip(
             columns["key"], columns["site"], columns["articles"], strict=True
         ):
@@ -304,6 +323,8 @@ class LineCensus:
             if key is None:
                 sites[site] = sites.get(site, 0) + int(articles or 0)
             else:
-                slot = (site, _unsigned(int(key)))
+                counts = by_site.setdefault(site, {})
+                slot = _unsigned(int(key))
                 counts[slot] = counts.get(slot, 0) + int(articles or 0)
+        census.size = sum(map(len, by_site.values()))
         return census
