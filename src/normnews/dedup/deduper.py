@@ -336,10 +336,10 @@ class Deduper:
                 result[i] = Match(name(target), round(s, 6), "near")
             else:
                 result[i] = Match(ids[rep], 1.0, "exact")
-        for i in range(n):
-            rep = int(rep_of[i])
-            if rep in hist_exact:
-                result[i] = Match(hist_exact[rep], 1.0, "exact")
+        if hist_exact:
+            for i, rep in enumerate(rep_of.tolist()):
+                if rep in hist_exact:
+                    result[i] = Match(hist_exact[rep], 1.0, "exact")
         return dict(sorted(result.items()))
 
     # -- after the run --------------------------------------------------------------------
