@@ -473,18 +473,20 @@ def _read_pass(
 
     run_census = LineCensus()
     if not config.clean.boilerplate:
+        done = 0
         for batch in parked():
-            report("census", batch.seq + 1, None)
+            done += batch.items
+            report("census", done, None)
         write_census(staging / STATE_DIR, config.run_date, run_id, run_census)
         return batches, frozenset(), signer_permutations(config)
     workers = config.effective_workers
     with _pool(workers, WorkerSetup(config)) as pool:
         perms = pool.submit(signer_permutations, config) if pool is not None else None
         done = 0
-        for found in _ordered_map(census_batch, parked(), pool, 2 * workers):
+        for i, found in enumerate(_ordered_map(census_batch, parked(), pool, 2 * workers)):
             for keys, site in found:
                 run_census.add(keys, site)
-            done += len(found)
+            done += batches[i].items
             report("census", done, None)
         perms_value = perms.result() if perms is not None else signer_permutations(config)
     write_census(staging / STATE_DIR, config.run_date, run_id, run_census)
