@@ -40,5 +40,4 @@ def test_a_parked_batch_reads_back_as_it_was_read(items):
     with tempfile.TemporaryDirectory() as tmp:
         batch = park(items, Path(tmp), seq=7)
         assert batch.items == len(items)
-        assert batch.records == sum(isinstance(i, RawRecord) for i in items)
         assert unpark(batch) == items

@@ -82,17 +82,20 @@ LINES = pa.schema(
 RAW = pa.schema(
     [
         pa.field("source", pa.string(), nullable=False),
-        pa.field("record", pa.int64(), nullable=False),
+        pa.field("record", pa.int64()),
         pa.field("title", pa.string()),
         pa.field("text", pa.string()),
         pa.field("url", pa.string()),
         pa.field("published", pa.string()),
         pa.field("guid", pa.string()),
-        pa.field("encoding", pa.string(), nullable=False),
+        pa.field("encoding", pa.string()),
+        pa.field("reason", pa.string()),
+        pa.field("detail", pa.string()),
     ],
     metadata={"normnews.schema_version": SCHEMA_VERSION, "normnews.dataset": "raw"},
 )
-"""Input records as read, parked between the reader and the workers (staging only)."""
+"""Input items as read, parked between the reader and the workers (staging only): records,
+and the readers' rejects in their places (``reason`` set only on a reject's row)."""
 
 SPOOL = pa.schema(
     [*ARTICLES, pa.field("exact_key", pa.uint64(), nullable=False)],

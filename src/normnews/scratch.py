@@ -11,36 +11,32 @@ and no article text is pickled between processes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from normnews.model import Article, RawRecord, Reject
 from normnews.schema import RAW, SPOOL, read_ipc, table_from_columns, write_ipc
 
-_RAW_FIELDS = tuple(RAW.names)
+_RECORD_FIELDS = tuple(f.name for f in fields(RawRecord))
+_REJECT_FIELDS = ("reason", "detail")
+# The file's columns are the record's fields, then what only a reject has.
+assert RAW.names == [*_RECORD_FIELDS, *_REJECT_FIELDS], "RAW must mirror RawRecord"
 
 
 @dataclass(frozen=True, slots=True)
 class ScratchBatch:
-    """One batch of input, in input order: raw records in a scratch file, rejects in line.
+    """One batch of input, in input order, parked in a scratch file.
 
     Attributes:
         seq: The batch's number in the run (names its files; batches are handled in order).
-        path: The IPC file holding the batch's raw records.
-        records: How many raw records the file holds.
-        rejects: The readers' rejects of this batch and their positions among its items.
+        path: The IPC file holding the batch's items (records and the readers' rejects).
+        items: How many input items it holds.
     """
 
     seq: int
     path: str
-    records: int
-    rejects: tuple[tuple[int, Reject], ...] = ()
-
-    @property
-    def items(self) -> int:
-        """Records plus rejects: the input items this batch stands for."""
-        return self.records + len(self.rejects)
+    items: int
 
     @property
     def articles_path(self) -> str:
@@ -49,7 +45,10 @@ class ScratchBatch:
 
 
 def park(items: Sequence[RawRecord | Reject], folder: Path, seq: int) -> ScratchBatch:
-    """Write a batch's raw records to a scratch file; keep its rejects (with their places).
+    """Write a batch's items (records and rejects, in input order) to a scratch file.
+
+    The rejects go into the file too: the parent keeps nothing per item, so a feed of millions
+    of broken lines costs disk, not memory.
 
     Args:
         items: The batch as read, in input order.
@@ -59,31 +58,41 @@ def park(items: Sequence[RawRecord | Reject], folder: Path, seq: int) -> Scratch
     Returns:
         The batch's descriptor.
     """
-    records = [item for item in items if isinstance(item, RawRecord)]
-    rejects = tuple((i, item) for i, item in enumerate(items) if isinstance(item, Reject))
+    columns: dict[str, list[Any]] = {name: [] for name in RAW.names}
+    for item in items:
+        if isinstance(item, RawRecord):
+            for name in _RECORD_FIELDS:
+                columns[name].append(getattr(item, name))
+            columns["reason"].append(None)
+            columns["detail"].append(None)
+        else:
+            for name in _RECORD_FIELDS:
+                columns[name].append(getattr(item, name, None))
+            columns["reason"].append(item.reason)
+            columns["detail"].append(item.detail)
     path = folder / f"raw-{seq:08d}.arrow"
-    columns = {name: [getattr(r, name) for r in records] for name in _RAW_FIELDS}
     write_ipc(table_from_columns(columns, RAW), path)
-    return ScratchBatch(seq, str(path), len(records), rejects)
+    return ScratchBatch(seq, str(path), len(items))
 
 
 def unpark(batch: ScratchBatch) -> list[RawRecord | Reject]:
-    """The batch's items, in input order (records read back from its file).
+    """The batch's items, in input order, as they were read.
 
     Args:
         batch: A batch written by :func:`park`.
 
     Returns:
-        Raw records and rejects, as they were read.
+        Raw records and rejects.
     """
     table = read_ipc(Path(batch.path))
-    columns = [table.column(name).to_pylist() for name in _RAW_FIELDS]
-    records: list[RawRecord | Reject] = [
-        RawRecord(*values) for values in zip(*columns, strict=True)
-    ]
-    for position, reject in batch.rejects:
-        records.insert(position, reject)
-    return records
+    rows = zip(*(table.column(name).to_pylist() for name in RAW.names), strict=True)
+    out: list[RawRecord | Reject] = []
+    for source, record, title, text, url, published, guid, encoding, reason, detail in rows:
+        if reason is None:
+            out.append(RawRecord(source, record, title, text, url, published, guid, encoding))
+        else:
+            out.append(Reject(source, record, reason, detail or ""))
+    return out
 
 
 def census_inputs(batch: ScratchBatch) -> list[tuple[str, str | None, str]]:
@@ -93,12 +102,14 @@ def census_inputs(batch: ScratchBatch) -> list[tuple[str, str | None, str]]:
         batch: A batch written by :func:`park`.
 
     Returns:
-        One tuple per record, in order; a missing text is ``""``.
+        One tuple per record (rejects left out), in order; a missing text is ``""``.
     """
-    table = read_ipc(Path(batch.path), columns=["text", "url", "source"])
-    texts, urls, sources = (table.column(i).to_pylist() for i in range(3))
+    table = read_ipc(Path(batch.path), columns=["text", "url", "source", "reason"])
+    texts, urls, sources, reasons = (table.column(i).to_pylist() for i in range(4))
     return [
-        (text or "", url, source) for text, url, source in zip(texts, urls, sources, strict=True)
+        (text or "", url, source)
+        for text, url, source, reason in zip(texts, urls, sources, reasons, strict=True)
+        if reason is None
     ]
 
 

@@ -8,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from normnews.config import DedupConfig
-from normnews.dedup import Signer, exact_key, normal_form, reference_signature, shingles
+from normnews.dedup import (
+    Signer,
+    exact_key,
+    normal_form,
+    reference_signature,
+    shinglehash,
+    shingles,
+)
 
 
 def test_exact_key_ignores_case_punctuation_and_spacing():
@@ -74,7 +81,8 @@ _TEXTS = st.lists(
     st.one_of(
         st.text(max_size=200),
         st.lists(
-            st.sampled_from(["rates", "held", "bank", "東京", "storm", "4.75%"]), max_size=40
+            st.sampled_from(["rates", "held", "bank", "東京", "storm", "4.75%", "café", "Москва"]),
+            max_size=40,
         ).map(" ".join),
     ),
     max_size=12,
@@ -82,11 +90,11 @@ _TEXTS = st.lists(
 
 
 @settings(max_examples=40, deadline=None)
-@given(_TEXTS)
-def test_batch_signatures_match_one_at_a_time_and_datasketch(texts):
-    """It signs a batch (mixed scripts, empty and short texts among long ones) exactly as it
-    signs each text alone, and as datasketch signs its shingles."""
-    cfg = DedupConfig(num_perm=32)
+@given(_TEXTS, st.sampled_from([1, 2, 5, 9]))
+def test_batch_signatures_match_one_at_a_time_and_datasketch(texts, size):
+    """It signs a batch (mixed scripts, empty and short texts among long ones, any shingle size)
+    exactly as it signs each text alone, and as datasketch signs its shingles."""
+    cfg = DedupConfig(num_perm=32, shingle_size=size)
     signer = Signer(cfg)
     batch, keys = signer.signatures_and_keys(texts)
     assert batch.shape == (len(texts), 32)
@@ -106,3 +114,22 @@ def test_batch_with_a_text_longer_than_a_work_chunk():
     for text, row in zip(texts, batch, strict=True):
         sh = shingles(text, word_size=cfg.shingle_size, char_size=cfg.char_shingle_size)
         np.testing.assert_array_equal(row, reference_signature(sh, cfg))
+
+
+def test_long_buffers_are_hashed_block_by_block_with_the_same_result(monkeypatch):
+    """It gives the same shingle hashes when the batch's bytes span many prefix-sum blocks
+    (memory stays bounded by one block), including ranges that cross block edges."""
+    cfg = DedupConfig(num_perm=16)
+    texts = [" ".join(f"w{i % 97} x{i}" for i in range(n)) for n in (3, 400, 1, 250)]
+    expected = Signer(cfg).signatures(texts)
+    monkeypatch.setattr(shinglehash, "_BLOCK", 64)
+    np.testing.assert_array_equal(Signer(cfg).signatures(texts), expected)
+    for text, row in zip(texts, expected, strict=True):
+        sh = shingles(text, word_size=cfg.shingle_size, char_size=cfg.char_shingle_size)
+        np.testing.assert_array_equal(row, reference_signature(sh, cfg))
+
+
+def test_no_texts_give_no_hashes():
+    """It returns empty hashes and a single offset for an empty batch."""
+    hashes, offsets = shinglehash.BatchShingleHasher(5, 5).hashes([])
+    assert len(hashes) == 0 and offsets.tolist() == [0]

@@ -24,6 +24,7 @@ from normnews.ingest.compression import COMPRESSIONS, compress
 from normnews.ingest.discover import InputFile, discover
 from normnews.ingest.readers import READERS, Item, read_file
 from normnews.model import RawRecord, Reject
+from normnews.scratch import park, unpark
 
 from .conftest import CORPORA, write_input
 
@@ -712,3 +713,22 @@ def test_real_latin1_bbc_article(tmp_path: Path):
     assert rec.encoding == "cp1252"
     assert "a £15.8m signing from Parma" in rec.text
     assert "\ufffd" not in rec.text
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("cut.jsonl", '{"title": "Emoji \\ud83d cut", "text": "Body \\udc00 here."}\n'),
+        ("cut.json", '[{"title": "Emoji \\ud83d cut", "text": "Body \\udc00 here."}]'),
+    ],
+)
+def test_lone_surrogate_escapes_become_replacement_characters(read_input: Read, name, data):
+    """It reads a JSON string holding half of a surrogate pair (valid JSON, not valid text) as
+    U+FFFD, so the record can be stored and processed; a whole pair stays the character."""
+    rec = only_record(read_input(name, data))
+    assert rec.title == "Emoji \ufffd cut" and rec.text == "Body \ufffd here."
+    pair = only_record(read_input("pair.jsonl", '{"text": "Smile \\ud83d\\ude00"}\n'))
+    assert pair.text == "Smile \U0001f600"
+    # Storable: the scratch file's UTF-8 columns take it (a lone surrogate would not).
+    with tempfile.TemporaryDirectory() as tmp:
+        assert unpark(park([rec], Path(tmp), 0)) == [rec]

@@ -40,6 +40,8 @@ I64 = npt.NDArray[np.int64]
 _NO_DATE = np.iinfo(np.int64).max
 _VERIFY_CHUNK = 64 * 1024
 _READ_CHUNK = 64 * 1024
+_MERGE_BANDS = 5
+"""Bands whose candidate pairs are held apart before they are merged into one sorted set."""
 
 
 class Deduper:
@@ -237,13 +239,15 @@ class Deduper:
                 hist_exact[int(reps[pos])] = hid
         active = np.array([r for r in reps.tolist() if r not in hist_exact], dtype=np.int64)
 
-        # One sort over all bands' pairs, not a union per band (which re-sorts the growing set
-        # 25 times); each band's own repeats are dropped first to bound the memory.
+        # Few sorts over all bands' pairs, not a union per band (which re-sorts the growing set
+        # every band); merging every few bands bounds the memory to a few times the union.
         packed_parts = [np.empty(0, dtype=np.int64)]
         for b in range(self.bands):
             child, parent = bucket_pairs(keys[active, b], rank[active], self.cfg.bucket_cap)
             if len(child):
                 packed_parts.append(np.unique(active[child] * n + active[parent]))
+            if len(packed_parts) > _MERGE_BANDS:
+                packed_parts = [np.unique(np.concatenate(packed_parts))]
         del keys
         pair_keys = np.unique(np.concatenate(packed_parts))
         del packed_parts

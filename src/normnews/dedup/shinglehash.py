@@ -39,6 +39,12 @@ _P_INV = pow(_P, -1, 1 << 64)
 _M1 = 0xFF51AFD7ED558CCD
 _M2 = 0xC4CEB9FE1A85EC53
 _SPACE = 0x20
+_BLOCK = 1 << 20
+"""Bytes whose prefix sums are computed at once: bounds the work arrays (~24 MiB) whatever the
+size of the buffer."""
+_GROUP_CHARS = 1 << 20
+"""Characters of normal form signed together: bounds the per-token arrays of one call, and
+keeps most buffers within one block (the direct path)."""
 
 
 def shingle_hash(data: bytes) -> int:
@@ -90,16 +96,15 @@ class BatchShingleHasher:
     def __init__(self, word_size: int, char_size: int) -> None:
         self.word_size = word_size
         self.char_size = char_size
-        self._pow = np.ones(1, dtype=np.uint64)
-        self._inv = np.ones(1, dtype=np.uint64)
+        self._pow: U64 | None = None
+        self._inv: U64 | None = None
 
-    def _powers(self, n: int) -> tuple[U64, U64]:
-        """``P**i`` and ``P**-i`` modulo 2**64 for ``i < n`` (grown by doubling, then kept)."""
-        if len(self._pow) < n:
-            size = max(n, 2 * len(self._pow))
-            self._pow = _cumprod_powers(_P, size)
-            self._inv = _cumprod_powers(_P_INV, size)
-        return self._pow[:n], self._inv[:n]
+    def _powers(self) -> tuple[U64, U64]:
+        """``P**i`` and ``P**-i`` modulo 2**64 for ``i <= _BLOCK`` (built on first use)."""
+        if self._pow is None or self._inv is None:
+            self._pow = _cumprod_powers(_P, _BLOCK + 1)
+            self._inv = _cumprod_powers(_P_INV, _BLOCK + 1)
+        return self._pow, self._inv
 
     def range_hashes(self, buf: bytes, starts: I64, ends: I64) -> U32:
         """:func:`shingle_hash` of ``buf[s:e]`` for each ``(s, e)`` pair.
@@ -113,10 +118,35 @@ class BatchShingleHasher:
             One uint32 per range.
         """
         data = np.frombuffer(buf, dtype=np.uint8)
-        pw, inv = self._powers(len(data) + 1)
-        prefix = np.zeros(len(data) + 1, dtype=np.uint64)
-        np.cumsum((data.astype(np.uint64) + np.uint64(1)) * pw[: len(data)], out=prefix[1:])
-        poly = (prefix[ends] - prefix[starts]) * inv[starts]
+        pw, inv = self._powers()
+        if len(data) <= _BLOCK:
+            prefix_all = np.zeros(len(data) + 1, dtype=np.uint64)
+            np.cumsum((data.astype(np.uint64) + np.uint64(1)) * pw[: len(data)], out=prefix_all[1:])
+            poly = (prefix_all[ends] - prefix_all[starts]) * inv[starts]
+            return (_fmix64_array(poly) >> np.uint64(32)).astype(np.uint32)
+        # A larger buffer: the prefix sum H is needed only where a range starts or ends, and is
+        # computed a block at a time: H[b0 + j] = H[b0] + P**b0 * (the block's prefix at j).
+        points = np.unique(np.concatenate((starts, ends)))
+        prefix = np.empty(len(points), dtype=np.uint64)
+        carry, scale, step = 0, 1, pow(_P, _BLOCK, 1 << 64)
+        for b0 in range(0, len(data) + 1, _BLOCK):
+            block = data[b0 : b0 + _BLOCK]
+            local = np.zeros(len(block) + 1, dtype=np.uint64)
+            np.cumsum((block.astype(np.uint64) + np.uint64(1)) * pw[: len(block)], out=local[1:])
+            lo = int(np.searchsorted(points, b0, side="left"))
+            hi = int(np.searchsorted(points, b0 + len(block), side="right"))
+            prefix[lo:hi] = np.uint64(carry) + np.uint64(scale) * local[points[lo:hi] - b0]
+            carry = (carry + scale * int(local[-1])) & _MASK64
+            scale = (scale * step) & _MASK64
+        # P**-s = (P**-_BLOCK)**(s // _BLOCK) * P**-(s % _BLOCK)
+        block_of = starts // _BLOCK
+        n_blocks = int(block_of.max()) + 1 if len(starts) else 1
+        block_inv = np.array(
+            [pow(_P_INV, _BLOCK * q, 1 << 64) for q in range(n_blocks)], dtype=np.uint64
+        )
+        factor = block_inv[block_of] * inv[starts % _BLOCK]
+        poly = prefix[np.searchsorted(points, ends)] - prefix[np.searchsorted(points, starts)]
+        poly *= factor
         return (_fmix64_array(poly) >> np.uint64(32)).astype(np.uint32)
 
     def hashes(self, norms: list[str]) -> tuple[U32, I64]:
@@ -133,7 +163,29 @@ class BatchShingleHasher:
             ``(hashes, offsets)``: text ``i``'s hashes are ``hashes[offsets[i]:offsets[i+1]]``
             (``len(offsets) == len(norms) + 1``; every text has at least one).
         """
+        hashes: list[U32] = []
+        counts: list[I64] = []
+        start = 0
+        while start < len(norms):
+            end, size = start, 0
+            while end < len(norms) and (end == start or size + len(norms[end]) <= _GROUP_CHARS):
+                size += len(norms[end])
+                end += 1
+            group_hashes, group_counts = self._group_hashes(norms[start:end])
+            hashes.append(group_hashes)
+            counts.append(group_counts)
+            start = end
+        all_counts = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
+        offsets = np.concatenate(([0], np.cumsum(all_counts))).astype(np.int64)
+        if not hashes:
+            return np.zeros(0, dtype=np.uint32), offsets
+        return (hashes[0] if len(hashes) == 1 else np.concatenate(hashes)), offsets
+
+    def _group_hashes(self, norms: list[str]) -> tuple[U32, I64]:
+        """:meth:`hashes` of a group of texts: their hashes, and how many each text has."""
         fast = [i for i, norm in enumerate(norms) if tokens_are_words(norm)]
+        if len(fast) == len(norms):
+            return self._word_hashes(norms)
         counts = np.zeros(len(norms), dtype=np.int64)
         parts: dict[int, U32] = {}
         if fast:
@@ -146,10 +198,7 @@ class BatchShingleHasher:
             if i not in parts:
                 parts[i] = self._string_hashes(norm)
                 counts[i] = len(parts[i])
-        offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
-        if len(fast) == len(norms):
-            return fast_hashes, offsets
-        return np.concatenate([parts[i] for i in range(len(norms))]), offsets
+        return np.concatenate([parts[i] for i in range(len(norms))]), counts
 
     def _word_hashes(self, norms: list[str]) -> tuple[U32, I64]:
         """Word n-gram hashes of normal forms whose tokens are their space-separated words."""

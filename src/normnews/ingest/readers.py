@@ -421,6 +421,10 @@ def read_json(f: InputFile, compression: str | None) -> Iterator[Item]:
         raise _FileProblem(
             "bad_json", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
+    if _may_hold_surrogates(text):
+        doc = _without_surrogates(doc) if isinstance(doc, dict) else doc
+        if isinstance(doc, list):
+            doc = [_without_surrogates(i) if isinstance(i, dict) else i for i in doc]
     if isinstance(doc, dict):
         items = _container(doc)
         if items is None:
@@ -440,6 +444,28 @@ def read_json(f: InputFile, compression: str | None) -> Iterator[Item]:
             yield Reject(
                 f.relpath, index, "not_an_object", f"array item {index} is a {_json_type(item)}"
             )
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_ESCAPED_SURROGATE_RE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _may_hold_surrogates(text: str) -> bool:
+    return _ESCAPED_SURROGATE_RE.search(text) is not None
+
+
+def _without_surrogates(obj: dict[Any, Any]) -> dict[Any, Any]:
+    """The object with lone surrogates (``"\\ud800"`` escapes that JSON allows but text cannot
+    hold, e.g. half of an emoji cut by a feed) replaced by U+FFFD, in keys and string values.
+
+    >>> _without_surrogates(json.loads('{"title": "Cut \\\\ud83d here"}'))["title"]
+    'Cut \ufffd here'
+    """
+
+    def fix(value: Any) -> Any:
+        return _SURROGATE_RE.sub("\ufffd", value) if isinstance(value, str) else value
+
+    return {fix(key): fix(value) for key, value in obj.items()}
 
 
 def _first_line_is_object(text: str) -> bool:
@@ -633,6 +659,8 @@ def _json_lines(
 def _json_line(source: str, index: int, lineno: int, line: str, encoding: str) -> Item:
     try:
         obj = json.loads(line)
+        if _may_hold_surrogates(line) and isinstance(obj, dict):
+            obj = _without_surrogates(obj)
     except json.JSONDecodeError as exc:
         return Reject(source, index, "bad_json", f"line {lineno} column {exc.colno}: {exc.msg}")
     if not isinstance(obj, dict):
