@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 from normnews.clean.census import LineCensus
 from normnews.config import JobConfig
 from normnews.dedup import Deduper, HistoryIndex, Match, effective_params
+from normnews.dedup.signatures import Permutations
 from normnews.errors import NothingToDo, TooManyRejects
 from normnews.failpoints import failpoint
 from normnews.hashing import file_digest, stable_id
@@ -452,7 +453,7 @@ def _read_pass(
     staging: Path,
     include_day: bool,
     report: Progress,
-) -> tuple[list[ScratchBatch], frozenset[int], Any]:
+) -> tuple[list[ScratchBatch], frozenset[int], Permutations]:
     """Read the input once into parked batches, counting boilerplate-candidate lines on the way;
     store this run's counts; return the batches, the frequent line keys and the MinHash
     permutations (computed by a census worker meanwhile).

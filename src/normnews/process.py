@@ -23,6 +23,7 @@ from normnews.clean import normalise, step_counts
 from normnews.clean.census import line_keys, site_of
 from normnews.config import JobConfig
 from normnews.dedup import Signer, permutations
+from normnews.dedup.signatures import Permutations
 from normnews.hashing import stable_id
 from normnews.model import Article, Edit, RawRecord, Reject
 from normnews.scratch import ScratchBatch, census_inputs, unpark, write_articles
@@ -36,7 +37,7 @@ class WorkerSetup:
     frequent: frozenset[int] = frozenset()
     digests: dict[str, str] = field(default_factory=dict)
     """Content hash of each input file, by relative path (part of every article id)."""
-    permutations: Any = None
+    permutations: Permutations | None = None
     """The MinHash permutations (:func:`signer_permutations`), if computed already."""
 
 
@@ -179,7 +180,14 @@ def process_record(raw: RawRecord, setup: WorkerSetup) -> Article | Reject:
 
 def process_batch(batch: ScratchBatch) -> BatchResult:
     """Process a parked batch in this worker; an unexpected error rejects one record, not the
-    run. The batch's raw file is read (and removed) here, its articles written next to it.
+    run.
+
+    Args:
+        batch: The batch; its raw file is read (and removed) here, its articles are written to
+            ``batch.articles_path``.
+
+    Returns:
+        What dedup needs of the batch's articles, and its rejects, in input order.
     """
     global _SIGNER
     assert _SETUP is not None, "init_worker was not called"
@@ -224,17 +232,30 @@ def _micros(value: datetime | None) -> int | None:
     return None if value is None else (value - _EPOCH) // _MICROSECOND
 
 
-def signer_permutations(config: JobConfig) -> Any:
+def signer_permutations(config: JobConfig) -> Permutations:
     """The MinHash permutations for this run's dedup settings.
 
     A census worker computes them while the parent reads the input, so neither the parent nor
     the main pass's workers spend time importing datasketch.
+
+    Args:
+        config: The run's configuration.
+
+    Returns:
+        datasketch's affine32 ``(a, b)`` parameters.
     """
     return permutations(config.dedup)
 
 
 def census_batch(batch: ScratchBatch) -> list[tuple[list[int], str]]:
-    """Boilerplate-candidate line keys and the site of each raw record of a parked batch."""
+    """Boilerplate-candidate line keys and the site of each raw record of a parked batch.
+
+    Args:
+        batch: A parked batch (its file is only read).
+
+    Returns:
+        ``(line keys, site)`` per record, in input order (rejects left out).
+    """
     assert _SETUP is not None, "init_worker was not called"
     max_words = _SETUP.config.clean.boilerplate_max_words
     return [

@@ -150,13 +150,26 @@ class ParquetSink:
 
 def write_ipc(table: pa.Table, path: Path) -> None:
     """Write a scratch table as an uncompressed Arrow IPC file: the cheapest format to write
-    and read back (staging only; nothing published is IPC)."""
+    and read back (staging only; nothing published is IPC).
+
+    Args:
+        table: The table.
+        path: Where to write it.
+    """
     with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table)
 
 
 def read_ipc(path: Path, columns: Sequence[str] | None = None) -> pa.Table:
-    """Read a scratch Arrow IPC file written by :func:`write_ipc` (optionally some columns)."""
+    """Read a scratch Arrow IPC file written by :func:`write_ipc`.
+
+    Args:
+        path: The file.
+        columns: Only these columns, if given.
+
+    Returns:
+        The table.
+    """
     with pa.OSFile(str(path), "rb") as source:
         table = pa.ipc.open_file(source).read_all()
     return table.select(list(columns)) if columns is not None else table
@@ -164,7 +177,15 @@ def read_ipc(path: Path, columns: Sequence[str] | None = None) -> pa.Table:
 
 def iter_ipc_windows(paths: Sequence[Path], rows: int) -> Iterator[pa.Table]:
     """The rows of several scratch files, in order, as tables of exactly ``rows`` rows (the
-    last one shorter): how the files were cut does not show in what is written from them."""
+    last one shorter): how the files were cut does not show in what is written from them.
+
+    Args:
+        paths: IPC files of one schema, in order.
+        rows: Rows per table.
+
+    Yields:
+        Tables of ``rows`` rows, each one contiguous chunk.
+    """
     pending: list[pa.Table] = []
     held = 0
     for path in paths:

@@ -133,3 +133,14 @@ def test_no_texts_give_no_hashes():
     """It returns empty hashes and a single offset for an empty batch."""
     hashes, offsets = shinglehash.BatchShingleHasher(5, 5).hashes([])
     assert len(hashes) == 0 and offsets.tolist() == [0]
+
+
+def test_signing_a_huge_text_keeps_the_work_tables_one_block_long():
+    """It signs a text larger than one prefix-sum block without growing its power tables past
+    one block (the memory of signing does not follow the size of the largest text)."""
+    hasher = shinglehash.BatchShingleHasher(5, 5)
+    text = " ".join(f"w{i % 1000}" for i in range(300_000))  # ~1.5 MB of normal form
+    hashes, offsets = hasher.hashes([text])
+    assert offsets.tolist() == [0, 300_000 - 4] and len(hashes) == 300_000 - 4
+    pw, inv = hasher._powers()
+    assert len(pw) == len(inv) == shinglehash._BLOCK + 1

@@ -157,6 +157,25 @@ def test_a_changed_history_setting_refuses_to_run(tmp_path):
     assert stats["header"]["num_perm"] in (64, "64")
 
 
+def test_a_history_from_the_xxh32_version_is_refused_until_rebuilt(tmp_path):
+    """Upgrading: a history whose header names the earlier shingle hash (xxh32) is refused with
+    exit 2 and the rebuild command; after `index rebuild` the nightly run goes on."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    _write(src, "a.jsonl", [_article(1)])
+    assert run_cli("run", src, "--out", out, "--run-date", "2026-11-20").code == 0
+    header_path = out / "_state" / "history" / "_header.json"
+    header = json.loads(header_path.read_text())
+    header["shingle_hash"] = "xxh32(seed=0)"
+    header_path.write_text(json.dumps(header))
+    _write(src, "b.jsonl", [_article(2), _article(1, copy=1)])
+    refused = run_cli("run", src, "--out", out, "--run-date", "2026-11-21")
+    assert refused.code == 2 and "index rebuild" in refused.summary["message"]
+    assert run_cli("index", "rebuild", "--out", out).code == 0
+    after = run_cli("run", src, "--out", out, "--run-date", "2026-11-21")
+    assert after.code == 0, after.stderr
+    assert after.summary["articles"] == 1 and after.summary["duplicates"] == 1
+
+
 def test_reprocessing_without_dedup_leaves_no_stale_history(tmp_path):
     """Rebuilding a day with dedup off also replaces that day's history: a story the rebuilt
     day no longer has is not a phantom original for later days."""
