@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from dedup.dedup_helpers import article, edit_words, run_dedup, words
 from normnews.config import DedupConfig
-from normnews.dedup import Deduper, Signer, exact_key
+from normnews.dedup import Deduper, Signer, deduper, exact_key
 
 
 def test_exact_copies_are_removed_once():
@@ -189,3 +189,14 @@ def test_every_cluster_keeps_exactly_one(picks, published):
         by_text.setdefault(t, []).append(i)
     for members in by_text.values():
         assert sum(1 for i in members if i not in out) <= 1
+
+
+def test_candidate_pairs_merged_early_give_the_same_decisions(monkeypatch):
+    """It decides the same when the bands' candidate pairs are merged band by band (the path a
+    run takes when they would exceed the memory budget) as when merged once at the end."""
+    base = [article(s, 300) for s in range(20)]
+    texts = base + [edit_words(t, s, 5) for s, t in enumerate(base[:10])] + base[:5]
+    expected = run_dedup(texts, published=list(range(len(texts))))
+    assert len(expected) == 15
+    monkeypatch.setattr(deduper, "_PAIR_BUDGET", 1)
+    assert run_dedup(texts, published=list(range(len(texts)))) == expected

@@ -40,8 +40,8 @@ I64 = npt.NDArray[np.int64]
 _NO_DATE = np.iinfo(np.int64).max
 _VERIFY_CHUNK = 64 * 1024
 _READ_CHUNK = 64 * 1024
-_MERGE_BANDS = 5
-"""Bands whose candidate pairs are held apart before they are merged into one sorted set."""
+_PAIR_BUDGET = 16 * 1024 * 1024
+"""Candidate pairs (8 bytes each) held band by band before they are merged into one set."""
 
 
 class Deduper:
@@ -239,15 +239,19 @@ class Deduper:
                 hist_exact[int(reps[pos])] = hid
         active = np.array([r for r in reps.tolist() if r not in hist_exact], dtype=np.int64)
 
-        # Few sorts over all bands' pairs, not a union per band (which re-sorts the growing set
-        # every band); merging every few bands bounds the memory to a few times the union.
+        # One sort over all bands' pairs at the end, not a union per band (which re-sorts the
+        # growing set every band); the bands' pairs are merged early only when they hold more
+        # than a budget, which bounds the memory when many bands repeat the same pairs.
         packed_parts = [np.empty(0, dtype=np.int64)]
+        held = 0
         for b in range(self.bands):
             child, parent = bucket_pairs(keys[active, b], rank[active], self.cfg.bucket_cap)
             if len(child):
                 packed_parts.append(np.unique(active[child] * n + active[parent]))
-            if len(packed_parts) > _MERGE_BANDS:
+                held += len(packed_parts[-1])
+            if held > _PAIR_BUDGET:
                 packed_parts = [np.unique(np.concatenate(packed_parts))]
+                held = len(packed_parts[0])
         del keys
         pair_keys = np.unique(np.concatenate(packed_parts))
         del packed_parts
