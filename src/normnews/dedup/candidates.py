@@ -167,12 +167,14 @@ def band_keys(signatures: U32, bands: int, rows: int) -> U64:
     return out
 
 
-def bucket_pairs(keys: U64, rank: I64, cap: int) -> tuple[I64, I64]:
+def bucket_pairs(keys: U64, rank: I64 | None, cap: int) -> tuple[I64, I64]:
     """Candidate pairs of one band: members sharing a key, each paired with earlier members.
 
     Args:
         keys: The band's key per article, shape ``(n,)``.
-        rank: Survivor rank per article (0 is kept first); ties are not allowed.
+        rank: Survivor rank per article (0 is kept first); ties are not allowed. ``None``:
+            the articles are already in rank order (one stable sort per band instead of a
+            two-key sort: what a caller looping over many bands should arrange once).
         cap: Most earlier-ranked bucket members a member is paired with.
 
     Returns:
@@ -185,12 +187,15 @@ def bucket_pairs(keys: U64, rank: I64, cap: int) -> tuple[I64, I64]:
     [(0, 2), (0, 3), (3, 2)]
     >>> len(bucket_pairs(keys, np.array([3, 0, 1, 2]), cap=1)[0])
     2
+    >>> ranked = keys[[1, 2, 3, 0]]  # the same articles, in rank order
+    >>> sorted(zip(*(a.tolist() for a in bucket_pairs(ranked, None, cap=8))))
+    [(2, 1), (3, 1), (3, 2)]
     """
     n = len(keys)
     if n < 2:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
-    order = np.lexsort((rank, keys))
+    order = np.argsort(keys, kind="stable") if rank is None else np.lexsort((rank, keys))
     sk = keys[order]
     new_run = np.empty(n, dtype=bool)
     new_run[0] = True

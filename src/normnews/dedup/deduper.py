@@ -237,15 +237,20 @@ class Deduper:
             matches = self.history.probe(exact[reps], keys[reps], cap=self.cfg.bucket_cap)
             for pos, hid in zip(matches.exact_run.tolist(), matches.exact_ids, strict=True):
                 hist_exact[int(reps[pos])] = hid
-        active = np.array([r for r in reps.tolist() if r not in hist_exact], dtype=np.int64)
+        active = (
+            np.array([r for r in reps.tolist() if r not in hist_exact], dtype=np.int64)
+            if hist_exact
+            else reps
+        )
 
         # One sort over all bands' pairs at the end, not a union per band (which re-sorts the
         # growing set every band); the bands' pairs are merged early only when they hold more
         # than a budget, which bounds the memory when many bands repeat the same pairs.
         packed_parts = [np.empty(0, dtype=np.int64)]
         held = 0
+        active = active[np.argsort(rank[active], kind="stable")]  # rank order, once
         for b in range(self.bands):
-            child, parent = bucket_pairs(keys[active, b], rank[active], self.cfg.bucket_cap)
+            child, parent = bucket_pairs(keys[active, b], None, self.cfg.bucket_cap)
             if len(child):
                 packed_parts.append(np.unique(active[child] * n + active[parent]))
                 held += len(packed_parts[-1])
