@@ -1,10 +1,11 @@
 """The per-article stages (repair, clean, signature) as functions a worker process runs.
 
-A worker is set up once (:func:`init_worker`: configs, the boilerplate line set, a MinHash
-signer) and then handed batches parked in scratch files (:mod:`normnews.scratch`). It writes
-the articles of a batch to the batch's own scratch file and returns what dedup needs (ids,
-keys, signatures) and the rejects, in input order, so the result does not depend on how many
-workers there are or how the batches were cut.
+A worker is set up once (:func:`init_worker`: configs, the boilerplate line set, the MinHash
+permutations; its signer is built on the first batch that needs one) and then handed batches
+parked in scratch files (:mod:`normnews.scratch`). It writes the articles of a batch to the
+batch's own scratch file and returns what dedup needs (ids, keys, signatures) and the rejects,
+in input order, so the result does not depend on how many workers there are or how the batches
+were cut.
 """
 
 from __future__ import annotations

@@ -720,6 +720,10 @@ def test_real_latin1_bbc_article(tmp_path: Path):
     [
         ("cut.jsonl", '{"title": "Emoji \\ud83d cut", "text": "Body \\udc00 here."}\n'),
         ("cut.json", '[{"title": "Emoji \\ud83d cut", "text": "Body \\udc00 here."}]'),
+        (
+            "nested.json",
+            '{"articles": [{"title": "Emoji \\ud83d cut", "text": "Body \\udc00 here."}]}',
+        ),
     ],
 )
 def test_lone_surrogate_escapes_become_replacement_characters(read_input: Read, name, data):

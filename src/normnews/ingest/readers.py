@@ -421,14 +421,13 @@ def read_json(f: InputFile, compression: str | None) -> Iterator[Item]:
         raise _FileProblem(
             "bad_json", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
-    if _may_hold_surrogates(text):
-        doc = _without_surrogates(doc) if isinstance(doc, dict) else doc
-        if isinstance(doc, list):
-            doc = [_without_surrogates(i) if isinstance(i, dict) else i for i in doc]
+    # Only a text with a surrogate escape can decode to a lone surrogate; the objects are
+    # mended where they become records, wherever the container nests them.
+    mend = _without_surrogates if _may_hold_surrogates(text) else _unchanged
     if isinstance(doc, dict):
         items = _container(doc)
         if items is None:
-            yield _record_from_object(f.relpath, 0, doc, encoding)
+            yield _record_from_object(f.relpath, 0, mend(doc), encoding)
             return
     elif isinstance(doc, list):
         items = doc
@@ -439,7 +438,7 @@ def read_json(f: InputFile, compression: str | None) -> Iterator[Item]:
         )
     for index, item in enumerate(items):
         if isinstance(item, dict):
-            yield _record_from_object(f.relpath, index, item, encoding)
+            yield _record_from_object(f.relpath, index, mend(item), encoding)
         else:
             yield Reject(
                 f.relpath, index, "not_an_object", f"array item {index} is a {_json_type(item)}"
@@ -466,6 +465,10 @@ def _without_surrogates(obj: dict[Any, Any]) -> dict[Any, Any]:
         return _SURROGATE_RE.sub("\ufffd", value) if isinstance(value, str) else value
 
     return {fix(key): fix(value) for key, value in obj.items()}
+
+
+def _unchanged(obj: dict[Any, Any]) -> dict[Any, Any]:
+    return obj
 
 
 def _first_line_is_object(text: str) -> bool:
