@@ -329,10 +329,13 @@ def environment_failure(exc: OSError, out: Path) -> EnvironmentFailure | None:
         errno.EACCES: "give the user running normnews write access, or choose another --out",
         errno.EPERM: "give the user running normnews write access, or choose another --out",
     }
+    if pending_publish(out) is not None:
+        state = "A publish was under way: its journal is kept, and the next run finishes it"
+    else:
+        state = "Nothing was published and the previous output is intact"
     return EnvironmentFailure(
-        f"cannot write {path}: {_ENVIRONMENT_ERRNOS[code]} ({exc.strerror or exc}). Nothing was "
-        f"published and the previous output is intact; {fixes[code]}, then rerun (the run "
-        "starts over and finishes the job)."
+        f"cannot write {path}: {_ENVIRONMENT_ERRNOS[code]} ({exc.strerror or exc}). {state}; "
+        f"{fixes[code]}, then rerun."
     )
 
 
