@@ -82,6 +82,7 @@ import re
 import shutil
 import sys
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -170,7 +171,15 @@ class _FileProblem(Exception):
 
 
 class _RecordTooLarge(Exception):
-    """A multi-line record grew past ``max_record_bytes`` (raised by the line stream)."""
+    """A CSV record grew past ``max_record_bytes`` (raised by the line stream).
+
+    Attributes:
+        quotes: Quote marks in the record's text so far (odd: a quoted field is still open).
+    """
+
+    def __init__(self, quotes: int) -> None:
+        super().__init__(quotes)
+        self.quotes = quotes
 
 
 # --------------------------------------------------------------------------------------------
@@ -657,7 +666,8 @@ class _LineStream:
 
     A line longer than ``limit`` is skipped (its record becomes ``too_large``). With
     ``keep=True`` (CSV, whose records can span lines) the lines of the current record are kept
-    for :meth:`take`, and a record growing past ``limit`` raises :class:`_RecordTooLarge`.
+    (:attr:`record_lines`, bounded by ``limit``), a record growing past ``limit`` raises
+    :class:`_RecordTooLarge`, and :meth:`push_back` serves kept lines again.
     """
 
     def __init__(self, raw: io.BufferedIOBase, limit: int, *, keep: bool = False) -> None:
@@ -675,6 +685,8 @@ class _LineStream:
         self._keep = keep
         self.record_lines: list[str] = []
         self._record_size = 0
+        self._pushed: deque[tuple[str, int]] = deque()
+        self._long_quotes: int | None = None
         self._legacy: str | None = None
         self._record_encoding: str | None = None
         self._problem: tuple[str, str] | None = None
@@ -684,17 +696,53 @@ class _LineStream:
 
     def __next__(self) -> str:
         # An iterator class, not a generator: raising _RecordTooLarge must leave it usable.
-        line = self._next_line()
-        if line is None:
-            self.eof = True
-            raise StopIteration
+        if self._pushed:
+            line, self.lineno = self._pushed.popleft()
+        else:
+            next_line = self._next_line()
+            if next_line is None:
+                self.eof = True
+                raise StopIteration
+            line = next_line
         if self._keep:
             self._record_size += len(line)
-            if self._record_size > self.limit:
+            long_quotes, self._long_quotes = self._long_quotes, None
+            if long_quotes is not None or self._record_size > self.limit:
+                quotes = sum(kept.count('"') for kept in self.record_lines)
+                quotes += line.count('"') if long_quotes is None else long_quotes
                 self.record_lines = []
-                raise _RecordTooLarge
+                raise _RecordTooLarge(quotes)
             self.record_lines.append(line)
         return line
+
+    def skip_open_quote(self) -> bool:
+        """Skip lines (over-long ones too) until one closes an open quote: an odd number of
+        quote marks. Returns False if the stream ended first."""
+        while True:
+            if self._pushed:
+                line, self.lineno = self._pushed.popleft()
+            else:
+                next_line = self._next_line()
+                if next_line is None:
+                    self.eof = True
+                    return False
+                line = next_line
+            long_quotes, self._long_quotes = self._long_quotes, None
+            quotes = line.count('"') if long_quotes is None else long_quotes
+            if quotes % 2:
+                self._problem = None
+                return True
+
+    def push_back(self, lines: list[str], first_lineno: int) -> None:
+        """Serve ``lines`` (numbered from ``first_lineno``) again before the rest."""
+        self._pushed.extendleft(
+            reversed([(line, first_lineno + i) for i, line in enumerate(lines)])
+        )
+        self.eof = False
+
+    def record_first_line(self) -> int:
+        """Line number of the first kept line of the current record."""
+        return self.lineno - len(self.record_lines) + 1
 
     def take(self) -> tuple[str, tuple[str, str] | None]:
         """The encoding and problem (reason, detail) of the lines read since the last call."""
@@ -713,18 +761,20 @@ class _LineStream:
                 return None
             self.lineno += 1
             if len(text) > limit and not text.endswith(("\n", "\r")):
+                quotes = text.count('"')
                 while (more := self._text.readline(_CHUNK)) and not more.endswith(("\n", "\r")):
-                    pass
-                return self._too_long()
+                    quotes += more.count('"')
+                return self._too_long(quotes + more.count('"'))
             return text.removeprefix("\ufeff")
         line = self._bytes.readline(limit + 1)
         if not line:
             return None
         self.lineno += 1
         if len(line) > limit and not line.endswith(b"\n"):
+            quotes = line.count(b'"')
             while (rest := self._bytes.readline(_CHUNK)) and not rest.endswith(b"\n"):
-                pass
-            return self._too_long()
+                quotes += rest.count(b'"')
+            return self._too_long(quotes + rest.count(b'"'))
         try:
             text = line.decode("utf-8")
         except UnicodeDecodeError:
@@ -751,7 +801,10 @@ class _LineStream:
         self._record_encoding = encoding
         return text
 
-    def _too_long(self) -> str:
+    def _too_long(self, quotes: int) -> str:
+        # For CSV the record is too large as a whole (see __next__); the quote count tells
+        # whether a quoted field is still open after the skipped line.
+        self._long_quotes = quotes
         self._problem = (
             "too_large",
             f"line {self.lineno} is longer than {self.limit:,} bytes (limits.max_record_bytes); "
@@ -818,23 +871,6 @@ def read_jsonl(src: Source) -> Iterator[Item]:
         yield from _garbage_reject(src, raw, index)
 
 
-def _unterminated(record_lines: list[str], delimiter: str) -> bool:
-    """Whether the csv module read these lines as one record only because a quoted field was
-    never closed (it then swallows every later line); the strict reader says so."""
-    try:
-        for _ in csv.reader(record_lines, delimiter=delimiter, strict=True):
-            pass
-    except csv.Error as exc:
-        return "unexpected end of data" in str(exc)
-    return False
-
-
-def _skip_quoted(lines: Iterator[str]) -> bool:
-    """Skip the rest of an over-long quoted field: lines until the quote closes (an odd
-    number of quote marks on a line). Returns False if the stream ended first."""
-    return any(line.count('"') % 2 for line in lines)
-
-
 class _Restart(Exception):
     """Read the file again from line ``line`` (1-based), starting at record ``index``."""
 
@@ -845,7 +881,7 @@ class _Restart(Exception):
 
 
 def _read_delimited(src: Source, delimiter: str) -> Iterator[Item]:
-    """CSV/TSV records; a pass restarts after an unterminated quote (see :func:`_csv_pass`)."""
+    """CSV/TSV records; a pass restarts after an over-long unterminated quote (rare)."""
     header: list[str] | None = None
     start_line, index = 0, 0
     while True:
@@ -861,21 +897,23 @@ def _read_delimited(src: Source, delimiter: str) -> Iterator[Item]:
 def _csv_pass(
     src: Source, delimiter: str, start_line: int, index: int, state: dict[str, Any]
 ) -> Iterator[Item]:
-    """One pass over the file from line ``start_line + 1``.
+    """One pass over the file from line ``start_line + 1``, with the csv module in strict mode.
 
-    When a quoted field opened on line L is never closed, the csv module reads everything up
-    to the end of the file into it. That record is rejected (``unterminated_quote``) and the
-    file is read again from line L + 1 (from the kept lines when they fit the record limit, else
-    by a new pass over the file), so the rows after it are not lost.
+    A quote that never closes makes the csv module read on into later rows; strict mode stops it
+    where the text stops making sense as CSV (a quote followed by anything but a delimiter or
+    the end of the line, or the end of the file). That record is rejected (``unterminated_quote``
+    when it spanned lines, else ``bad_row``) and the lines after its first line are read again
+    as rows, so one stray quote costs its own row and not the rest of the file. A record over
+    ``max_record_bytes`` is ``too_large``; an open quote in it is skipped to where it closes
+    (or, if it never does, the file is read again from the line after it).
     """
     with src.open() as raw:
         lines = _LineStream(raw, src.limits.max_record_bytes, keep=True)
-        feed = iter(lines)
         for _ in range(start_line):
-            if next(feed, None) is None:
+            if next(lines, None) is None:
                 return
         lines.take()
-        reader = csv.reader(feed, delimiter=delimiter)
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
         header: list[str] | None = state["header"]
         if header is None:
             try:
@@ -888,16 +926,14 @@ def _csv_pass(
             if header is None:
                 return
             state["header"] = header
-            start_line = lines.lineno
             lines.take()
-        pending: list[str] = []
         while True:
-            first = start_line + 1
+            first = lines.lineno + 1
             try:
                 row = next(reader)
             except StopIteration:
                 break
-            except _RecordTooLarge:
+            except _RecordTooLarge as exc:
                 yield Reject(
                     src.relpath,
                     index,
@@ -907,35 +943,30 @@ def _csv_pass(
                 )
                 index += 1
                 lines.take()
-                if not _skip_quoted(feed):
+                if exc.quotes % 2 and not lines.skip_open_quote():
                     # The quote never closed: read again from the line after it opened.
                     raise _Restart(first, index) from None
-                start_line = lines.lineno
                 lines.take()
-                reader = csv.reader(feed, delimiter=delimiter)
+                reader = csv.reader(lines, delimiter=delimiter, strict=True)
                 continue
             except csv.Error as exc:
-                # The csv reader starts afresh on the next line after an error.
+                kept = lines.record_lines
+                spanned = len(kept) > 1
                 lines.take()
-                yield Reject(src.relpath, index, "bad_row", f"line {reader.line_num}: {exc}")
+                reason = "unterminated_quote" if spanned else "bad_row"
+                detail = f"line {lines.lineno}: {exc}"
+                if spanned:
+                    detail = (
+                        f"line {first}: a quoted field opened on this row does not close where "
+                        f"the row ends ({exc}); the row is skipped and the lines after it are "
+                        "read as rows"
+                    )
+                    lines.push_back(kept[1:], first + 1)
+                yield Reject(src.relpath, index, reason, detail)
                 index += 1
-                start_line = lines.lineno
+                reader = csv.reader(lines, delimiter=delimiter, strict=True)
                 continue
-            kept = lines.record_lines
-            multi_line = lines.lineno - start_line > 1
             encoding, problem = lines.take()
-            if lines.eof and multi_line and _unterminated(kept, delimiter):
-                yield Reject(
-                    src.relpath,
-                    index,
-                    "unterminated_quote",
-                    f"line {first}: a quoted field opened on this row is never closed; the "
-                    "row is skipped and the lines after it are read as rows",
-                )
-                index += 1
-                pending = kept[1:]
-                break
-            start_line = lines.lineno
             if problem is not None:
                 yield Reject(src.relpath, index, problem[0], problem[1])
             elif not row:
@@ -945,17 +976,12 @@ def _csv_pass(
                     src.relpath,
                     index,
                     "bad_row",
-                    f"line {reader.line_num}: {len(row)} fields, the header has {len(header)}",
+                    f"line {lines.lineno}: {len(row)} fields, the header has {len(header)}",
                 )
             else:
                 yield _record(src.relpath, index, zip(header, row, strict=True), encoding)
             index += 1
-        if not pending:
-            yield from _garbage_reject(src, raw, index)
-            return
-    # The kept lines after the unterminated quote are read again as rows (a new pass, since
-    # they may hold another unterminated quote).
-    raise _Restart(first, index)
+        yield from _garbage_reject(src, raw, index)
 
 
 def read_csv(src: Source) -> Iterator[Item]:
