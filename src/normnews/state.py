@@ -6,6 +6,7 @@ rerun of day D replaces exactly D's entries in the same atomic publish as D's ar
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -82,10 +83,9 @@ class RunLock:
     def release(self) -> None:
         """Drop the lock (the file stays; an unlocked file is not a lock)."""
         if self._fd is not None:
-            try:
+            # A full or read-only disk must not keep the lock held.
+            with contextlib.suppress(OSError):
                 os.ftruncate(self._fd, 0)
-            except OSError:
-                pass  # a full or read-only disk must not keep the lock held
             fcntl.lockf(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
@@ -114,10 +114,8 @@ def _close_inherited_locks() -> None:
     """In a forked child: drop the copies of the root-directory lock descriptors, so only the
     run itself holds the lock (the lock lives as long as any copy is open)."""
     for fd in _HELD_DIR_FDS:
-        try:
+        with contextlib.suppress(OSError):
             os.close(fd)
-        except OSError:
-            pass
     _HELD_DIR_FDS.clear()
 
 

@@ -34,9 +34,7 @@ def feed_lines(n: int, start: int = 0) -> str:
 
 def run_job(inp: Path, out: Path, *, day: str = DAY, **overrides: Any) -> RunResult:
     """One run in this process (one worker), as ``normnews run`` would do it."""
-    cfg = load_config(
-        None, input_dir=inp, out_dir=out, run_date=day, workers=1, **overrides
-    )
+    cfg = load_config(None, input_dir=inp, out_dir=out, run_date=day, workers=1, **overrides)
     return run(cfg)
 
 

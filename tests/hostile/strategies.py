@@ -22,9 +22,7 @@ from normnews.ingest.compression import COMPRESSIONS, compress
 FORMATS = ("jsonl", "json", "csv", "tsv", "txt", "md", "parquet")
 DAMAGES = ("none", "truncate", "flip", "insert", "append", "prepend")
 
-_TEXT_CHARS = st.characters(
-    categories=("L", "N", "P", "S", "Zs"), exclude_characters="\x00"
-)
+_TEXT_CHARS = st.characters(categories=("L", "N", "P", "S", "Zs"), exclude_characters="\x00")
 _words = st.text(_TEXT_CHARS, min_size=1, max_size=40).filter(lambda s: bool(s.strip()))
 _body = st.lists(_words, min_size=1, max_size=6).map(" ".join)
 _paragraphs = st.lists(_body, min_size=1, max_size=3).map("\n\n".join)

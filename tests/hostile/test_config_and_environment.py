@@ -23,7 +23,7 @@ from .common import DAY, feed_lines, published_bytes, small_tmpfs
         ("run_date = 2026-01-01T05:00:00\n", "run_date"),
         ("run_date = 2026-01-01\nbatch_size = 1e9\n", "batch_size"),
         ("workers = true\n", "workers"),
-        ("[dedup]\nthreshold = \"0.7\"\n", "threshold"),
+        ('[dedup]\nthreshold = "0.7"\n', "threshold"),
         ("[limits]\nmax_record_bytes = 1.5\n", "max_record_bytes"),
     ],
 )
@@ -47,9 +47,24 @@ def test_a_toml_date_is_still_a_date(tmp_path: Path):
 
 def _run_in(inp: Path, out: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "normnews", "run", str(inp), "--out", str(out),
-         "--run-date", DAY, "--workers", "1"],
-        capture_output=True, text=True, timeout=120, check=False, **kwargs,  # type: ignore[call-overload]
+        [
+            sys.executable,
+            "-m",
+            "normnews",
+            "run",
+            str(inp),
+            "--out",
+            str(out),
+            "--run-date",
+            DAY,
+            "--workers",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        **kwargs,  # type: ignore[call-overload]
     )
 
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from .common import DAY, counts, feed_lines, published_bytes, rows, run_job
 from helpers import run_cli
 from normnews import pipeline
 from normnews.errors import AlreadyPublished, NothingToDo, StateCorrupt
 from normnews.state import RunLock
+
+from .common import DAY, counts, feed_lines, published_bytes, rows, run_job
 
 
 @pytest.mark.slow
@@ -38,9 +39,7 @@ def test_rerun_after_the_ledger_is_deleted_destroys_nothing(tmp_path: Path):
         k: v for k, v in before.items() if "_state/ledger" not in k
     }
 
-    rebuilt = run_cli(
-        "run", inp, "--out", out, "--run-date", DAY, "--workers", "1", "--reprocess"
-    )
+    rebuilt = run_cli("run", inp, "--out", out, "--run-date", DAY, "--workers", "1", "--reprocess")
     assert rebuilt.code == 0, rebuilt.stderr
     assert sorted(r["article_id"] for r in rows(out, "articles")) == articles
     assert not [d for d in rows(out, "duplicates") if d["article_id"] == d["duplicate_of"]]
@@ -120,12 +119,24 @@ def _victim(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     "journal",
     [
-        {"staging": "../../victim", "moves": ["articles"], "manifest": "_runs/x.json",
-         "manifest_bytes": "{}"},
-        {"staging": ".staging-20260101-0123456789ab", "moves": ["../victim"],
-         "manifest": "_runs/20260101-0123456789ab.json", "manifest_bytes": "{}"},
-        {"staging": ".staging-20260101-0123456789ab", "moves": ["articles"],
-         "manifest": "../victim/x.json", "manifest_bytes": "{}"},
+        {
+            "staging": "../../victim",
+            "moves": ["articles"],
+            "manifest": "_runs/x.json",
+            "manifest_bytes": "{}",
+        },
+        {
+            "staging": ".staging-20260101-0123456789ab",
+            "moves": ["../victim"],
+            "manifest": "_runs/20260101-0123456789ab.json",
+            "manifest_bytes": "{}",
+        },
+        {
+            "staging": ".staging-20260101-0123456789ab",
+            "moves": ["articles"],
+            "manifest": "../victim/x.json",
+            "manifest_bytes": "{}",
+        },
         {},
         [],
     ],
@@ -143,7 +154,7 @@ def test_a_crafted_publish_journal_is_refused(tmp_path: Path, journal: object):
     journal_path.write_text(json.dumps(journal), encoding="utf-8")
     outside = [tmp_path, inp, victim]
     before = sorted(p for folder in outside for p in folder.iterdir())
-    with pytest.raises(StateCorrupt, match="publish-journal.json"):
+    with pytest.raises(StateCorrupt, match=r"publish-journal\.json"):
         run_job(inp, out)
     assert (victim / "precious.txt").read_text(encoding="utf-8") == "keep me"
     assert sorted(p for folder in outside for p in folder.iterdir()) == before
