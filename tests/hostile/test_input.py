@@ -10,6 +10,8 @@ import stat
 import time
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 import zstandard
 
@@ -296,3 +298,13 @@ def test_an_unterminated_quote_longer_than_the_record_limit_is_read_again(tmp_pa
     (found,) = discover(tmp_path)
     items = list(read_file(found, LimitsConfig(max_record_bytes=1024)))
     assert _summary(items) == [(0, "too_large")] + [(i, "ok") for i in range(1, 201)]
+
+
+def test_a_parquet_row_over_the_record_limit_is_too_large(tmp_path: Path):
+    """A Parquet row whose text is longer than ``max_record_bytes`` is one ``too_large`` reject;
+    the other rows are read."""
+    texts = ["short one", "x" * 5000, "short two"]
+    pq.write_table(pa.table({"text": texts}), tmp_path / "f.parquet")
+    (found,) = discover(tmp_path)
+    items = list(read_file(found, LimitsConfig(max_record_bytes=1000)))
+    assert _summary(items) == [(0, "ok"), (1, "too_large"), (2, "ok")]

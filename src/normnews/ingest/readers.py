@@ -1022,11 +1022,22 @@ def read_parquet(src: Source) -> Iterator[Item]:
 
 def _parquet_rows(src: Source, source: Any) -> Iterator[Item]:
     index = 0
+    limit = src.limits.max_record_bytes
     try:
         for batch in schema.iter_parquet_batches(source):
             # A RecordBatch's rows as dicts: pyarrow converts, so no pyarrow import here.
             for row in batch.to_pylist():
-                yield _record(src.relpath, index, row.items(), "utf-8")
+                size = sum(len(v) for v in row.values() if isinstance(v, str | bytes))
+                if size > limit:
+                    yield Reject(
+                        src.relpath,
+                        index,
+                        "too_large",
+                        f"row {index} holds {size:,} characters of text, more than {limit:,} "
+                        "(limits.max_record_bytes); skipped",
+                    )
+                else:
+                    yield _record(src.relpath, index, row.items(), "utf-8")
                 index += 1
     except (OSError, ValueError) as exc:
         # pyarrow's ArrowInvalid / ArrowIOError derive from these.
