@@ -48,8 +48,7 @@ from normnews.errors import (
 from normnews.failpoints import failpoint
 from normnews.hashing import stable_id
 from normnews.ingest.discover import InputFile, discover
-from normnews.ingest.readers import ReadStats, read_file
-from normnews.ingest.safeopen import UnsafeInput, open_input
+from normnews.ingest.readers import ReadStats, content_key, read_file
 from normnews.model import Duplicate, RawRecord, Reject
 from normnews.output.manifest import Manifest, manifest_path
 from normnews.output.publish import Move, pending_publish, publish, recover, write_atomic
@@ -153,14 +152,9 @@ def _plan(files: list[InputFile], ledger: list[LedgerEntry], config: JobConfig) 
 
 
 def _plan_digest(f: InputFile) -> str:
-    """The content hash of ``f``, or a marker for a file that cannot be read (never skipped)."""
-    if f.problem is None:
-        try:
-            with open_input(f.path, f.input_root) as opened:
-                return opened.digest()
-        except (UnsafeInput, OSError):
-            pass
-    return f"{_UNREADABLE}{f.size}:{f.mtime_ns}"
+    """The ledger key of ``f`` (:func:`content_key`), or a marker for a file that cannot be
+    opened now (never found in the ledger, so always tried)."""
+    return content_key(f) or f"{_UNREADABLE}{f.size}:{f.mtime_ns}"
 
 
 def _refuse_published(config: JobConfig, run_id: str) -> None:

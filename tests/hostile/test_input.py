@@ -119,6 +119,9 @@ def test_a_fifo_and_a_character_device_do_not_hang_the_run(tmp_path: Path):
         (name, "unreadable") for name in devices
     ]
     assert counts(out)["articles"] == 3
+    # A FIFO stays a FIFO: recorded as seen, so the next run has nothing new to do.
+    again = run_cli("run", inp, "--out", out, "--run-date", DAY, "--workers", "1", timeout=60)
+    assert again.code == 99, again.stderr
 
 
 def test_a_symlink_swapped_after_discovery_is_not_followed(tmp_path: Path):
@@ -168,6 +171,15 @@ def test_a_symlink_out_of_the_input_gets_a_reject_row(tmp_path: Path):
     assert [(r["source"], r["reason"]) for r in rows(out, "rejects")] == [
         ("link.jsonl", "outside_input")
     ]
+    # Rejected once, then known: the next run has nothing new to do (it would otherwise fail
+    # every day on a 100% reject rate)...
+    with pytest.raises(NothingToDo):
+        run_job(inp, out, day="2026-01-02")
+    # ...until the link changes.
+    (inp / "link.jsonl").unlink()
+    (inp / "link.jsonl").symlink_to(tmp_path)
+    os.utime(inp / "link.jsonl", ns=(1, 1), follow_symlinks=False)
+    assert run_job(inp, out, day="2026-01-02", max_error_rate=1.0).counts["rejects"] == 1
 
 
 def test_a_file_name_that_is_not_utf8_is_read(tmp_path: Path):

@@ -123,10 +123,32 @@ class Source:
 
 @dataclass
 class ReadStats:
-    """Filled by :func:`read_file`: the content hash of the bytes actually read (``None`` when
-    the file could not be opened; such a file is not recorded as processed)."""
+    """Filled by :func:`read_file`: the content hash of the bytes actually read, or a marker
+    for a file that is permanently unusable as it is (a link out of the input, a FIFO; see
+    :func:`content_key`). ``None`` when opening failed for a passing reason (gone since
+    planning, permission denied): such a file is not recorded as processed, and is retried."""
 
     digest: str | None = None
+
+
+def _marker(f: InputFile, reason: str) -> str:
+    """The ledger key of a file that is unusable as it is: it changes when the entry does."""
+    return f"{reason}:{f.size}:{f.mtime_ns}"
+
+
+def content_key(f: InputFile) -> str | None:
+    """What the ledger knows ``f`` by: its content hash, read through the same safe open as
+    :func:`read_file` (no link followed out, never a FIFO), or the marker of a permanently
+    unusable entry; ``None`` when it cannot be opened right now."""
+    if f.problem is not None:
+        return _marker(f, f.problem[0])
+    try:
+        with open_input(f.path, f.input_root) as opened:
+            return opened.digest()
+    except UnsafeInput as exc:
+        return _marker(f, exc.reason) if exc.permanent else None
+    except OSError:
+        return None
 
 
 Reader = Callable[[Source], Iterator[Item]]
@@ -201,12 +223,16 @@ def read_file(
         the module docstring for the reasons).
     """
     limits = limits or LimitsConfig()
+    stats = stats if stats is not None else ReadStats()
     if f.problem is not None:
+        stats.digest = _marker(f, f.problem[0])
         yield Reject(f.relpath, None, *f.problem)
         return
     try:
         opened = open_input(f.path, f.input_root)
     except UnsafeInput as exc:
+        if exc.permanent:
+            stats.digest = _marker(f, exc.reason)
         yield Reject(f.relpath, None, exc.reason, str(exc))
         return
     with opened:
@@ -215,8 +241,7 @@ def read_file(
         except OSError as exc:
             yield Reject(f.relpath, None, "unreadable", exc.strerror or str(exc))
             return
-        if stats is not None:
-            stats.digest = digest
+        stats.digest = digest
         fmt, compression = format_of(f.relpath)
         if fmt is None:
             yield Reject(f.relpath, None, "unsupported_format", _unsupported_detail(f.relpath))

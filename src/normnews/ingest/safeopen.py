@@ -31,11 +31,15 @@ class UnsafeInput(Exception):
 
     Attributes:
         reason: The reject reason (``outside_input`` or ``unreadable``).
+        permanent: The file is what it is (a link out, a FIFO, a device), not a passing
+            failure (gone, permission denied, swapped mid-read): it need not be retried
+            until it changes.
     """
 
-    def __init__(self, reason: str, detail: str) -> None:
+    def __init__(self, reason: str, detail: str, *, permanent: bool = False) -> None:
         super().__init__(detail)
         self.reason = reason
+        self.permanent = permanent
 
 
 class _PreadRaw(io.RawIOBase):
@@ -129,6 +133,7 @@ def open_input(path: Path, root: Path) -> OpenedInput:
             "outside_input",
             f"resolves to {os.fsdecode(real)!r}, outside the input directory; not read (the "
             "input directory is the boundary of a run: copy the file in to include it)",
+            permanent=True,
         )
     parts = real.relative_to(real_root).parts
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -154,7 +159,7 @@ def open_input(path: Path, root: Path) -> OpenedInput:
     if not stat.S_ISREG(st.st_mode):
         os.close(fd)
         kind = "a directory" if stat.S_ISDIR(st.st_mode) else "a FIFO, socket or device"
-        raise UnsafeInput("unreadable", f"not a regular file ({kind}); not read")
+        raise UnsafeInput("unreadable", f"not a regular file ({kind}); not read", permanent=True)
     # Reads of a regular file never block; clear the flag so nothing downstream is surprised.
     os.set_blocking(fd, True)
     return OpenedInput(fd, st.st_size)
