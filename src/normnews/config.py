@@ -250,7 +250,9 @@ class LimitsConfig:
             article, a ``.json`` document. Default ``64 MiB``: the longest real article is a
             few hundred KiB; memory for a record is a small multiple of this.
         max_records_per_file: Records read from one file. Default ``10,000,000``: the rest of
-            the file is one ``too_large`` reject.
+            the file is one ``too_large`` reject. A line format may also have at most four
+            times as many physical lines (blank lines, multi-line CSV rows), so a bomb of line
+            breaks ends too.
     """
 
     max_file_bytes: int = 4 * 1024**3

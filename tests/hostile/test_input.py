@@ -320,3 +320,12 @@ def test_a_parquet_row_over_the_record_limit_is_too_large(tmp_path: Path):
     (found,) = discover(tmp_path)
     items = list(read_file(found, LimitsConfig(max_record_bytes=1000)))
     assert _summary(items) == [(0, "ok"), (1, "too_large"), (2, "ok")]
+
+
+def test_a_bomb_of_line_breaks_is_too_large_not_a_hang(tmp_path: Path):
+    """A .jsonl.gz of nothing but line breaks (no record, billions of empty lines once
+    unpacked) stops at 4 × ``max_records_per_file`` lines with a ``too_large`` reject."""
+    (tmp_path / "blank.jsonl.gz").write_bytes(gzip.compress(b"\n" * (4 << 20), 9))
+    (found,) = discover(tmp_path)
+    items = list(read_file(found, LimitsConfig(max_records_per_file=1000)))
+    assert _summary(items) == [(None, "too_large")]

@@ -695,7 +695,9 @@ class _LineStream:
     :class:`_RecordTooLarge`, and :meth:`push_back` serves kept lines again.
     """
 
-    def __init__(self, raw: io.BufferedIOBase, limit: int, *, keep: bool = False) -> None:
+    def __init__(
+        self, raw: io.BufferedIOBase, limit: int, *, keep: bool = False, max_lines: int = 0
+    ) -> None:
         head, error = _read_head(raw, _SNIFF_BYTES)
         # Raises DecodeError("not_text") for a binary file: one reject for the file, not one per
         # "line" of noise.
@@ -705,6 +707,7 @@ class _LineStream:
         if self.encoding.startswith(("utf-16", "utf-32")):
             self._text = io.TextIOWrapper(self._bytes, encoding=self.encoding, newline="")
         self.limit = limit
+        self.max_lines = max_lines
         self.lineno = 0
         self.eof = False
         self._keep = keep
@@ -758,6 +761,15 @@ class _LineStream:
                 self._problem = None
                 return True
 
+    def _count_line(self) -> None:
+        self.lineno += 1
+        if self.max_lines and self.lineno > self.max_lines:
+            raise _FileProblem(
+                "too_large",
+                f"more than {self.max_lines:,} lines (4 × limits.max_records_per_file); the rest "
+                "of the file is not read",
+            )
+
     def push_back(self, lines: list[str], first_lineno: int) -> None:
         """Serve ``lines`` (numbered from ``first_lineno``) again before the rest."""
         self._pushed.extendleft(
@@ -784,7 +796,7 @@ class _LineStream:
             text = self._text.readline(limit + 1)
             if not text:
                 return None
-            self.lineno += 1
+            self._count_line()
             if len(text) > limit and not text.endswith(("\n", "\r")):
                 quotes = text.count('"')
                 while (more := self._text.readline(_CHUNK)) and not more.endswith(("\n", "\r")):
@@ -794,7 +806,7 @@ class _LineStream:
         line = self._bytes.readline(limit + 1)
         if not line:
             return None
-        self.lineno += 1
+        self._count_line()
         if len(line) > limit and not line.endswith(b"\n"):
             quotes = line.count(b'"')
             while (rest := self._bytes.readline(_CHUNK)) and not rest.endswith(b"\n"):
@@ -836,6 +848,12 @@ class _LineStream:
             "skipped",
         )
         return "\n"
+
+
+def _max_lines(src: Source) -> int:
+    """Physical lines a line format may have: blank lines and multi-line CSV rows are allowed,
+    a file of nothing but line breaks (millions of empty reads holding the lock) is not."""
+    return 4 * src.limits.max_records_per_file
 
 
 def _json_lines(
@@ -882,7 +900,7 @@ def _json_line(source: str, index: int, lineno: int, line: str, encoding: str) -
 def read_jsonl(src: Source) -> Iterator[Item]:
     """Read a ``.jsonl``/``.ndjson`` file line by line (memory bounded by the longest line)."""
     with src.open() as raw:
-        lines = _LineStream(raw, src.limits.max_record_bytes)
+        lines = _LineStream(raw, src.limits.max_record_bytes, max_lines=_max_lines(src))
 
         def numbered() -> Iterator[tuple[int, str, str, tuple[str, str] | None]]:
             for line in lines:
@@ -933,7 +951,7 @@ def _csv_pass(
     (or, if it never does, the file is read again from the line after it).
     """
     with src.open() as raw:
-        lines = _LineStream(raw, src.limits.max_record_bytes, keep=True)
+        lines = _LineStream(raw, src.limits.max_record_bytes, keep=True, max_lines=_max_lines(src))
         for _ in range(start_line):
             if next(lines, None) is None:
                 return
