@@ -240,14 +240,15 @@ class LimitsConfig:
 
     Past a limit the file (or the record) becomes a ``too_large`` reject; records read before it
     are kept. Memory for one input stays bounded by these values: every reader streams, and
-    nothing holds more than one record (or one ``.json`` document, see the README) at a time.
+    nothing holds more than one record at a time.
 
     Attributes:
         max_file_bytes: Decompressed bytes read from one file. Default ``4 GiB``: far above a
             day of any real feed, far below what a decompression bomb (a 47 MB ``.gz`` of
             10 GB) would unpack; the rest of such a file is one ``too_large`` reject.
         max_record_bytes: Bytes of one record: a JSON line, a CSV row, a ``.txt``/``.md``
-            article, a ``.json`` document. Default ``64 MiB``: the longest real article is a
+            article, an item of a ``.json`` array (a larger ``.json`` is streamed item by
+            item). Default ``64 MiB``: the longest real article is a
             few hundred KiB; memory for a record is a small multiple of this.
         max_records_per_file: Records read from one file. Default ``10,000,000``: the rest of
             the file is one ``too_large`` reject. A line format may also have at most four

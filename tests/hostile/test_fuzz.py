@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from normnews.config import LimitsConfig
 from normnews.ingest.discover import discover
 from normnews.ingest.readers import read_file
 from normnews.model import RawRecord, Reject
@@ -65,3 +67,45 @@ def test_records_in_equal_articles_duplicates_and_rejects(files: list[HostileFil
         expected = next(f.records for i, f in enumerate(files) if f"{i}/{f.name}" == source)
         got = sum(1 for rs in found.values() for r in rs if r["source"] == source)
         assert got == expected, source
+
+
+_texts = st.text(
+    st.characters(categories=("L", "N", "P", "S", "Zs"), include_characters='"\\,[]{}\n'),
+    min_size=1,
+    max_size=60,
+).filter(lambda s: bool(s.strip()))
+
+
+@settings(max_examples=max(50, EXAMPLES // 3), deadline=None)
+@given(
+    st.lists(st.fixed_dictionaries({"title": _texts, "text": _texts}), min_size=2, max_size=8),
+    st.sampled_from(["array", "container", "lines"]),
+    st.sampled_from([None, 1, 2]),
+)
+def test_a_streamed_json_gives_the_records_of_a_whole_one(
+    records: list[dict[str, str]], shape: str, indent: int | None
+):
+    """A ``.json`` larger than ``max_record_bytes`` is streamed value by value; whatever its
+    shape (array, container object, JSON lines in a .json), it gives the same records as the
+    same file read whole."""
+    if shape == "array":
+        doc = json.dumps(records, indent=indent)
+    elif shape == "container":
+        doc = json.dumps({"source": "feed", "articles": records}, indent=indent)
+    else:
+        doc = "\n".join(json.dumps(r) for r in records)
+    longest = max(len(json.dumps(r, indent=indent).encode()) for r in records) + 64
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "doc.json").write_text(doc, encoding="utf-8")
+        (found,) = discover(Path(tmp))
+        whole = list(read_file(found))
+        limit = min(longest, len(doc.encode()) - 1)
+        streamed = list(read_file(found, LimitsConfig(max_record_bytes=limit)))
+
+    def key(items: list[RawRecord | Reject]) -> list[tuple[object, ...]]:
+        return [
+            (i.record, i.title, i.text) if isinstance(i, RawRecord) else (i.record, i.reason)
+            for i in items
+        ]
+
+    assert key(streamed) == key(whole)

@@ -255,16 +255,33 @@ def test_a_gzip_bomb_is_too_large_in_bounded_memory(tmp_path: Path):
     ]
 
 
-@pytest.mark.parametrize("suffix", ["txt", "md", "json"])
+@pytest.mark.parametrize("suffix", ["txt", "md"])
 def test_a_whole_file_bomb_is_too_large(tmp_path: Path, suffix: str):
-    """Item 10, small: a .txt/.md/.json that unpacks past ``max_record_bytes`` is one
-    ``too_large`` reject, read no further than the limit."""
+    """Item 10, small: a .txt/.md that unpacks past ``max_record_bytes`` is one ``too_large``
+    reject, read no further than the limit."""
     (tmp_path / f"big.{suffix}.zst").write_bytes(
         zstandard.ZstdCompressor().compress(b"Title\n\n" + b"word " * (2 << 20))
     )
     (found,) = discover(tmp_path)
     assert _summary(list(read_file(found, LimitsConfig(max_record_bytes=1 << 20)))) == [
         (None, "too_large")
+    ]
+
+
+def test_a_large_json_array_is_streamed_and_a_huge_item_is_too_large(tmp_path: Path):
+    """Item 10: a .json array larger than ``max_record_bytes`` is read item by item; an item
+    over the limit is one ``too_large`` reject and the items around it are articles."""
+    items = [{"text": story_text(i)} for i in range(3)]
+    items.insert(1, {"text": "word " * (2 << 20)})
+    (tmp_path / "big.json.zst").write_bytes(
+        zstandard.ZstdCompressor().compress(json.dumps(items).encode())
+    )
+    (found,) = discover(tmp_path)
+    assert _summary(list(read_file(found, LimitsConfig(max_record_bytes=1 << 20)))) == [
+        (0, "ok"),
+        (1, "too_large"),
+        (2, "ok"),
+        (3, "ok"),
     ]
 
 

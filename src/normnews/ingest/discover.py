@@ -79,8 +79,8 @@ class InputFile:
 def relpath_text(name: str) -> str:
     """A file name as text: undecodable bytes (kept by Python as surrogates) become ``\\xNN``.
 
-    >>> relpath_text("caf\udce9.txt")
-    'caf\\xe9.txt'
+    >>> relpath_text(os.fsdecode(b"caf\\xe9.txt"))
+    'caf\\\\xe9.txt'
     >>> relpath_text("café.txt")
     'café.txt'
     """

@@ -13,7 +13,8 @@ Formats (:data:`READERS`):
   record's index is its index among the non-blank lines, so one bad line does not shift the
   indexes of the lines after it. A bad line is rejected (``bad_json``, ``not_an_object``) and the
   others are kept.
-- ``.json``: read whole (at most ``limits.max_record_bytes``). Either an array of objects, or
+- ``.json``: read whole when it fits in ``limits.max_record_bytes``, else streamed item by item
+  (:mod:`normnews.ingest.jsonstream`). Either an array of objects, or
   one object (record 0), or an object with no text field holding an array under the first of
   :data:`CONTAINER_KEYS` present (``{"articles": [...]}``). A ``.json`` file that is really
   JSON lines (the parser stops at "Extra data" and the first line is an object on its own) is
@@ -98,6 +99,7 @@ from normnews.ingest.discover import (
     InputFile,
     format_of,
 )
+from normnews.ingest.jsonstream import JsonStreamError, json_values
 from normnews.ingest.safeopen import OpenedInput, UnsafeInput, open_input
 from normnews.model import RawRecord, Reject
 
@@ -436,11 +438,14 @@ def _text_reject(source: str, index: int, fields: dict[str, list[Any]]) -> Rejec
 # Whole-file formats
 
 
-def _read_all(src: Source) -> bytes:
-    """The whole decompressed file, at most ``max_record_bytes`` of it (else ``too_large``)."""
+def _read_all(src: Source, *, stream_larger: bool = False) -> bytes | None:
+    """The whole decompressed file, at most ``max_record_bytes`` of it (else ``too_large``,
+    or ``None`` with ``stream_larger``: the caller streams it)."""
     limit = src.limits.max_record_bytes
     with src.open() as fh:
         data = fh.read(limit + 1)
+    if len(data) > limit and stream_larger:
+        return None
     if len(data) > limit:
         raise _FileProblem(
             "too_large",
@@ -504,7 +509,7 @@ def _lines(text: str, pos: int) -> Iterator[tuple[str, int]]:
 
 def _read_one_article(src: Source, *, markdown: bool) -> Iterator[Item]:
     data = _read_all(src)
-    if not data:
+    if data is None or not data:
         return
     text, encoding = decode_bytes(data)
     title, body = split_title(text, markdown=markdown)
@@ -527,9 +532,13 @@ def read_md(src: Source) -> Iterator[Item]:
 
 
 def read_json(src: Source) -> Iterator[Item]:
-    """Read a ``.json`` file: an array of objects, one object, or a container object."""
+    """Read a ``.json`` file: an array of objects, one object, or a container object (one
+    larger than ``max_record_bytes`` is streamed, see :mod:`normnews.ingest.jsonstream`)."""
     f = src
-    data = _read_all(src)
+    data = _read_all(src, stream_larger=True)
+    if data is None:
+        yield from _read_json_streamed(src)
+        return
     text, encoding = decode_bytes(data)
     del data
     if not text.strip():
@@ -572,6 +581,43 @@ def read_json(src: Source) -> Iterator[Item]:
             yield Reject(
                 f.relpath, index, "not_an_object", f"array item {index} is a {_json_type(item)}"
             )
+
+
+def _read_json_streamed(src: Source) -> Iterator[Item]:
+    """The article values of a large ``.json``, parsed one by one (memory: one value)."""
+    limit = src.limits.max_record_bytes
+    with src.open() as raw:
+        head, error = _read_head(raw, _SNIFF_BYTES)
+        encoding, skip = sniff_stream(head)
+        stream = io.BufferedReader(_Prefixed(head[skip:], raw, error), buffer_size=_CHUNK)
+        codec = "utf-8" if encoding.startswith("utf-8") else encoding
+        text = io.TextIOWrapper(stream, encoding=codec, newline="")
+        index = 0
+        try:
+            for value in json_values(text.read, limit, CONTAINER_KEYS):
+                yield _json_value(src.relpath, index, value, codec, limit)
+                index += 1
+        except JsonStreamError as exc:
+            raise _FileProblem("bad_json", f"not valid JSON: {exc}") from None
+        yield from _garbage_reject(src, raw, index)
+
+
+def _json_value(source: str, index: int, value: str | None, encoding: str, limit: int) -> Item:
+    if value is None:
+        detail = f"array item {index} is longer than {limit:,} characters (limits.max_record_bytes)"
+        return Reject(source, index, "too_large", detail)
+    try:
+        item = json.loads(value)
+    except (ValueError, RecursionError) as exc:
+        return Reject(source, index, "bad_json", f"array item {index}: {exc}")
+    if not isinstance(item, dict):
+        return Reject(source, index, "not_an_object", f"array item {index} is a {_json_type(item)}")
+    if _may_hold_surrogates(value):
+        item = _without_surrogates(item)
+    try:
+        return _record_from_object(source, index, item, encoding)
+    except (ValueError, RecursionError) as exc:
+        return Reject(source, index, "bad_json", f"array item {index}: {exc}")
 
 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
