@@ -768,16 +768,21 @@ class _LineStream:
     def __iter__(self) -> _LineStream:
         return self
 
-    def __next__(self) -> str:
-        # An iterator class, not a generator: raising _RecordTooLarge must leave it usable.
+    def _raw_next(self) -> str | None:
+        """The next line: a pushed-back one first, then the stream's; None at the end."""
         if self._pushed:
             line, self.lineno = self._pushed.popleft()
-        else:
-            next_line = self._next_line()
-            if next_line is None:
-                self.eof = True
-                raise StopIteration
-            line = next_line
+            return line
+        line_or_none = self._next_line()
+        if line_or_none is None:
+            self.eof = True
+        return line_or_none
+
+    def __next__(self) -> str:
+        # An iterator class, not a generator: raising _RecordTooLarge must leave it usable.
+        line = self._raw_next()
+        if line is None:
+            raise StopIteration
         if self._keep:
             self._record_size += len(line)
             long_quotes, self._long_quotes = self._long_quotes, None
@@ -793,14 +798,9 @@ class _LineStream:
         """Skip lines (over-long ones too) until one closes an open quote: an odd number of
         quote marks. Returns False if the stream ended first."""
         while True:
-            if self._pushed:
-                line, self.lineno = self._pushed.popleft()
-            else:
-                next_line = self._next_line()
-                if next_line is None:
-                    self.eof = True
-                    return False
-                line = next_line
+            line = self._raw_next()
+            if line is None:
+                return False
             long_quotes, self._long_quotes = self._long_quotes, None
             quotes = line.count('"') if long_quotes is None else long_quotes
             if quotes % 2:
