@@ -248,8 +248,10 @@ class LimitsConfig:
             10 GB) would unpack; the rest of such a file is one ``too_large`` reject.
         max_record_bytes: Bytes of one record: a JSON line, a CSV row, a ``.txt``/``.md``
             article, an item of a ``.json`` array (a larger ``.json`` is streamed item by
-            item). Default ``64 MiB``: the longest real article is a
-            few hundred KiB; memory for a record is a small multiple of this.
+            item). Default ``8 MiB``: the longest real article is a few hundred KiB, and
+            the per-article stages (repair, clean, signature) need about 60 times a
+            record's size at their peak (a 16 MB article: 0.97 GB RSS, measured in
+            ``benchmarks/results/reliability.md``), so 8 MiB keeps one record near 0.5 GB.
         max_records_per_file: Records read from one file. Default ``10,000,000``: the rest of
             the file is one ``too_large`` reject. A line format may also have at most four
             times as many physical lines (blank lines, multi-line CSV rows), so a bomb of line
@@ -257,7 +259,7 @@ class LimitsConfig:
     """
 
     max_file_bytes: int = 4 * 1024**3
-    max_record_bytes: int = 64 * 1024**2
+    max_record_bytes: int = 8 * 1024**2
     max_records_per_file: int = 10_000_000
 
     def __post_init__(self) -> None:
