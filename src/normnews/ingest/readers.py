@@ -534,7 +534,6 @@ def read_md(src: Source) -> Iterator[Item]:
 def read_json(src: Source) -> Iterator[Item]:
     """Read a ``.json`` file: an array of objects, one object, or a container object (one
     larger than ``max_record_bytes`` is streamed, see :mod:`normnews.ingest.jsonstream`)."""
-    f = src
     data = _read_all(src, stream_larger=True)
     if data is None:
         yield from _read_json_streamed(src)
@@ -551,7 +550,7 @@ def read_json(src: Source) -> Iterator[Item]:
         if exc.msg == "Extra data" and _first_line_is_object(text):
             # Several top-level objects, one per line: JSON lines saved with a .json suffix.
             numbered = ((n, line, encoding, None) for n, line in enumerate(text.split("\n"), 1))
-            yield from _json_lines(f.relpath, numbered)
+            yield from _json_lines(src.relpath, numbered)
             return
         raise _FileProblem(
             "bad_json", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
@@ -565,7 +564,7 @@ def read_json(src: Source) -> Iterator[Item]:
     if isinstance(doc, dict):
         items = _container(doc)
         if items is None:
-            yield _record_from_object(f.relpath, 0, mend(doc), encoding)
+            yield _record_from_object(src.relpath, 0, mend(doc), encoding)
             return
     elif isinstance(doc, list):
         items = doc
@@ -576,10 +575,10 @@ def read_json(src: Source) -> Iterator[Item]:
         )
     for index, item in enumerate(items):
         if isinstance(item, dict):
-            yield _record_from_object(f.relpath, index, mend(item), encoding)
+            yield _record_from_object(src.relpath, index, mend(item), encoding)
         else:
             yield Reject(
-                f.relpath, index, "not_an_object", f"array item {index} is a {_json_type(item)}"
+                src.relpath, index, "not_an_object", f"array item {index} is a {_json_type(item)}"
             )
 
 
