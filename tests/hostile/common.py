@@ -10,7 +10,6 @@ import json
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +76,3 @@ def small_tmpfs(path: Path, size: str) -> Iterator[Path]:
     finally:
         subprocess.run(["umount", "-l", str(path)], capture_output=True, check=False)
 
-
-def as_date(day: str) -> date:
-    return date.fromisoformat(day)
