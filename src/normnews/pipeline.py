@@ -21,6 +21,7 @@ article); article texts are never all held at once, and never pickled between pr
 from __future__ import annotations
 
 import errno
+import json
 import logging
 import shutil
 import time
@@ -179,6 +180,71 @@ def _refuse_published(config: JobConfig, run_id: str) -> None:
             "from an older copy?). Nothing was changed. Rerun with --reprocess to rebuild "
             f"run_date {config.run_date.isoformat()} from its input files."
         )
+
+
+def _refuse_unrecorded(config: JobConfig, todo: list[tuple[InputFile, str]]) -> None:
+    """Stop a run that would publish input another run already published, because the
+    ledger lost its record (its ledger part was deleted or restored from an older copy).
+
+    A published run always leaves a manifest in ``_runs/`` and a ledger part named after its
+    id; a manifest without its ledger part is the sign. Only those manifests are read (and the
+    recorded ones of their days). Runs whose day was rebuilt later with ``--reprocess``, or is
+    being rebuilt by this run, do not count: their output was replaced whole.
+    """
+    out = config.out_dir
+    recorded = {
+        p.stem.removeprefix("part-")
+        for p in (out / STATE_DIR / "ledger").glob("run_date=*/part-*.parquet")
+    }
+    planned = {(f.relpath, digest) for f, digest in todo}
+    for path in sorted((out / "_runs").glob("*.json")):
+        if path.stem in recorded:
+            continue
+        manifest = _read_manifest(path)
+        day = str(manifest["run_date"])
+        if config.reprocess and day == config.run_date.isoformat():
+            continue
+        if _rebuilt_since(out, path.stem, manifest, recorded):
+            continue
+        inputs = {(str(i["path"]), str(i["digest"])) for i in manifest["inputs"]}
+        again = sorted(inputs & planned)
+        if again:
+            raise AlreadyPublished(
+                f"{len(again)} input file(s) ({again[0][0]}, ...) were published by run "
+                f"{path.stem} on run_date {day}, but the ledger under "
+                f"{out / STATE_DIR / 'ledger'} has no record of that run (deleted, or restored "
+                "from an older copy). Nothing was changed. Restore the ledger, or rebuild that "
+                f"day with --reprocess --run-date {day}."
+            )
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("inputs"), list):
+            raise ValueError("no list of inputs")
+        str(manifest["run_date"])
+        for item in manifest["inputs"]:
+            str(item["path"]), str(item["digest"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise StateCorrupt(
+            f"manifest {path} cannot be read ({exc}); restore it or move it out of _runs/."
+        ) from None
+    return manifest
+
+
+def _rebuilt_since(out: Path, run_id: str, manifest: dict[str, Any], recorded: set[str]) -> bool:
+    """Whether a recorded ``--reprocess`` run of the same day started after ``run_id`` did
+    (run ids begin with their day, ``YYYYMMDD-``)."""
+    day_prefix = run_id.split("-", 1)[0]
+    started = str(manifest.get("started_at", ""))
+    for other in (out / "_runs").glob(f"{day_prefix}-*.json"):
+        if other.stem == run_id or other.stem not in recorded:
+            continue
+        later = _read_manifest(other)
+        if later.get("config", {}).get("reprocess") and str(later.get("started_at", "")) >= started:
+            return True
+    return False
 
 
 def _run_id(config: JobConfig, todo: list[tuple[InputFile, str]]) -> str:
@@ -361,6 +427,7 @@ def _run(config: JobConfig, report: Progress) -> RunResult:
                 f"all {len(files)} input file(s) in {config.input_dir} were processed by earlier "
                 "runs; nothing new to do (use --reprocess to rebuild this run date)."
             )
+        _refuse_unrecorded(config, plan.todo)
         run_id = _run_id(config, plan.todo)
         _refuse_published(config, run_id)
         staging = out / f".staging-{run_id}"

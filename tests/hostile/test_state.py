@@ -45,14 +45,35 @@ def test_rerun_after_the_ledger_is_deleted_destroys_nothing(tmp_path: Path):
     assert not [d for d in rows(out, "duplicates") if d["article_id"] == d["duplicate_of"]]
 
 
+def test_input_published_by_a_run_the_ledger_lost_is_refused_on_any_day(tmp_path: Path):
+    """With the ledger gone, a run on a later day would publish the same articles again: it
+    refuses (AlreadyPublished, exit 74) and names the day to rebuild; rebuilding that day with
+    ``--reprocess`` gives back the same articles, once."""
+    inp, out = tmp_path / "in", tmp_path / "o"
+    inp.mkdir()
+    (inp / "feed.jsonl").write_text(feed_lines(30), encoding="utf-8")
+    run_job(inp, out)
+    first = sorted(r["article_id"] for r in rows(out, "articles"))
+    shutil.rmtree(out / "_state" / "ledger")
+    with pytest.raises(AlreadyPublished, match=f"--reprocess --run-date {DAY}"):
+        run_job(inp, out, day="2026-01-02")
+    assert AlreadyPublished.exit_code == 74
+    run_job(inp, out, reprocess=True)
+    assert sorted(r["article_id"] for r in rows(out, "articles")) == first
+    with pytest.raises(NothingToDo):
+        run_job(inp, out, day="2026-01-02")
+
+
 def test_an_article_is_never_a_duplicate_of_itself(tmp_path: Path):
-    """With the ledger gone, a run on a later day meets its own articles in the history: they are
-    kept (they are the same records), never written as duplicates of themselves."""
+    """With ledger and manifests both gone, only the history still holds the articles: a run
+    on a later day meets its own records there and keeps them (nothing says they were
+    published), never writing a duplicate row that points at itself."""
     inp, out = tmp_path / "in", tmp_path / "o"
     inp.mkdir()
     (inp / "feed.jsonl").write_text(feed_lines(30), encoding="utf-8")
     run_job(inp, out)
     shutil.rmtree(out / "_state" / "ledger")
+    shutil.rmtree(out / "_runs")
     result = run_job(inp, out, day="2026-01-02")
     assert result.counts["records_in"] == 30
     assert not [d for d in rows(out, "duplicates") if d["article_id"] == d["duplicate_of"]]
@@ -221,3 +242,19 @@ def test_a_second_run_is_refused_unless_reprocess(tmp_path: Path):
     with pytest.raises(AlreadyPublished):
         run_job(inp, out)
     assert run_job(inp, out, reprocess=True).counts["articles"] == 3
+
+
+def test_a_file_dropped_by_a_rebuild_and_back_is_not_refused(tmp_path: Path):
+    """The runs a ``--reprocess`` replaced have manifests but no ledger part; they do not make
+    a later run refuse a file that the rebuild left out and that came back unchanged."""
+    inp, out = tmp_path / "in", tmp_path / "o"
+    inp.mkdir()
+    (inp / "a.jsonl").write_text(feed_lines(3), encoding="utf-8")
+    (inp / "b.jsonl").write_text(feed_lines(3, start=10), encoding="utf-8")
+    run_job(inp, out)
+    (inp / "b.jsonl").rename(tmp_path / "b.jsonl")
+    run_job(inp, out, reprocess=True)
+    (tmp_path / "b.jsonl").rename(inp / "b.jsonl")
+    result = run_job(inp, out)
+    assert result.counts["articles"] == 3
+    assert len(rows(out, "articles")) == 6
