@@ -597,7 +597,8 @@ def _markdown(data: dict[str, Any]) -> str:
             "## 4. Fuzz campaign (hypothesis)",
             "",
             f"`NORMNEWS_FUZZ_EXAMPLES={fuzz['examples']} pytest tests/hostile/test_fuzz.py` "
-            f"(seed 20261129): exit {fuzz['exit']} in {fuzz['seconds']} s. Strategies: format "
+            f"(seed 20261129), run {fuzz.get('date', data['date'])}: exit {fuzz['exit']} in "
+            f"{fuzz['seconds']} s. Strategies: format "
             "(jsonl, json, csv, tsv, txt, md, parquet) × compression (none, gz, bz2, xz, zst) × "
             "damage (none, truncate, flip a byte, insert bytes, append, prepend garbage). In "
             "order: every reader alone (no exception, unique keys, an intact file gives all its "
@@ -655,7 +656,7 @@ def main() -> None:
         if not args.skip_disk:
             data["disk_full"] = run_disk_full(work, [64, 256, 512, 1024, 1536, 2048])
         if args.fuzz:
-            data["fuzz"] = run_fuzz(args.fuzz)
+            data["fuzz"] = {**run_fuzz(args.fuzz), "date": data["date"]}
     finally:
         shutil.rmtree(work, ignore_errors=True)
     RESULTS.mkdir(exist_ok=True)
