@@ -10,7 +10,8 @@
 #
 # Exit status: normnews' own, except that "nothing new to do" (99) and "another run holds the
 # lock" (75) become 0. Neither is a failure for an hourly job: the next run picks up whatever
-# the busy one did not. Everything else (1 error, 2 usage/config, 65 bad input) passes through.
+# the busy one did not. Everything else (1 error, 2 usage/config, 65 bad or missing input,
+# 74 disk full / read-only / damaged state) passes through.
 #
 # No flock(1) here: normnews locks its output root itself and exits 75 for the loser.
 set -uo pipefail

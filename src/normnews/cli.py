@@ -27,8 +27,11 @@ from normnews.pipeline import RunResult, run
 
 EXIT_CODES = """\
 Exit codes: 0 done · 1 unexpected error · 2 usage or config error · 65 more records
-rejected than --max-error-rate allows (nothing published) · 75 another run holds the lock on
-OUT (retry later) · 99 nothing new to do (Airflow's BashOperator: skip_on_exit_code=99)."""
+rejected than --max-error-rate allows, or an empty input directory (nothing published) ·
+74 environment or state failure: disk full, read-only OUT, corrupt _state, output already
+published under this run id (the message names the path and the fix) · 75 another run holds
+the lock on OUT (retry later) · 99 nothing new to do (Airflow's BashOperator:
+skip_on_exit_code=99)."""
 
 
 def _s_curve_help() -> str:
@@ -160,6 +163,14 @@ def run_command(
             help="Share of input records that may be rejected before the run fails (exit 65)."
         ),
     ] = None,
+    allow_empty: Annotated[
+        bool | None,
+        typer.Option(
+            "--allow-empty/--no-allow-empty",
+            help="An input directory without files exits 99 (nothing to do) instead of 65.",
+            show_default=False,
+        ),
+    ] = None,
     threshold: Annotated[
         float | None,
         typer.Option(help="Jaccard similarity at or above which two articles are duplicates."),
@@ -202,6 +213,7 @@ def run_command(
             batch_size=batch_size,
             reprocess=reprocess,
             max_error_rate=max_error_rate,
+            allow_empty=allow_empty,
             **{"dedup.threshold": threshold, "dedup.enabled": dedup, "dedup.history": history},
         )
         result = _run_with_progress(cfg, show_bar=not use_json and sys.stderr.isatty())

@@ -25,6 +25,8 @@ import hashlib
 import json
 import os
 import tomllib
+import types
+import typing
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -233,6 +235,43 @@ class DedupConfig:
 
 
 @dataclass(frozen=True)
+class LimitsConfig:
+    """Bounds on one input, so a hostile or broken file costs a reject, not the machine.
+
+    Past a limit the file (or the record) becomes a ``too_large`` reject; records read before it
+    are kept. Memory for one input stays bounded by these values: every reader streams, and
+    nothing holds more than one record at a time.
+
+    Attributes:
+        max_file_bytes: Decompressed bytes read from one file. Default ``4 GiB``: far above a
+            day of any real feed, far below what a decompression bomb (a 47 MB ``.gz`` of
+            10 GB) would unpack; the rest of such a file is one ``too_large`` reject.
+        max_record_bytes: Bytes of one record: a JSON line, a CSV row, a ``.txt``/``.md``
+            article, an item of a ``.json`` array (a larger ``.json`` is streamed item by
+            item). Default ``8 MiB``: the longest real article is a few hundred KiB, and
+            the per-article stages (repair, clean, signature) need about 60 times a
+            record's size at their peak (a 16 MB article: 0.97 GB RSS, measured in
+            ``benchmarks/results/reliability.md``), so 8 MiB keeps one record near 0.5 GB.
+        max_records_per_file: Records read from one file. Default ``10,000,000``: the rest of
+            the file is one ``too_large`` reject. A line format may also have at most four
+            times as many physical lines (blank lines, multi-line CSV rows), so a bomb of line
+            breaks ends too.
+    """
+
+    max_file_bytes: int = 4 * 1024**3
+    max_record_bytes: int = 8 * 1024**2
+    max_records_per_file: int = 10_000_000
+
+    def __post_init__(self) -> None:
+        for name in ("max_file_bytes", "max_record_bytes", "max_records_per_file"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"limits.{name} is {getattr(self, name)}; use 1 or more.")
+
+
+_MAX_BATCH_SIZE = 1_000_000
+
+
+@dataclass(frozen=True)
 class JobConfig:
     """One run: where to read, where to write, and how.
 
@@ -250,6 +289,10 @@ class JobConfig:
         repair: See :class:`RepairConfig`.
         clean: See :class:`CleanConfig`.
         dedup: See :class:`DedupConfig`.
+        limits: See :class:`LimitsConfig`.
+        allow_empty: An input directory without any file ends the run with exit 99 (nothing
+            to do) instead of exit 65. Default ``False``: an empty folder on a schedule is
+            usually a feed that did not arrive, which must not look like a skipped day.
     """
 
     input_dir: Path
@@ -262,12 +305,23 @@ class JobConfig:
     repair: RepairConfig = field(default_factory=RepairConfig)
     clean: CleanConfig = field(default_factory=CleanConfig)
     dedup: DedupConfig = field(default_factory=DedupConfig)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
+    allow_empty: bool = False
 
     def __post_init__(self) -> None:
+        if type(self.run_date) is not date:
+            # A datetime is a date too, but "run_date=2026-01-01T05:00:00" is no partition.
+            raise ConfigError(
+                f"run_date is {self.run_date!r}; it must be a calendar date (YYYY-MM-DD), "
+                "not a date and time."
+            )
         if self.workers < 0:
             raise ConfigError(f"workers is {self.workers}; use 0 (all cores) or more.")
-        if self.batch_size < 1:
-            raise ConfigError(f"batch_size is {self.batch_size}; use 1 or more.")
+        if not 1 <= self.batch_size <= _MAX_BATCH_SIZE:
+            raise ConfigError(
+                f"batch_size is {self.batch_size}; use 1 to {_MAX_BATCH_SIZE:,} (a batch is "
+                "held in memory)."
+            )
         if not 0.0 <= self.max_error_rate <= 1.0:
             raise ConfigError(f"max_error_rate is {self.max_error_rate}; use 0.0 to 1.0.")
         blocker = next((p for p in (self.out_dir, *self.out_dir.parents) if p.exists()), None)
@@ -303,7 +357,15 @@ class JobConfig:
         running on a bigger machine gives the same articles.
         """
         raw = self.to_dict()
-        for key in ("input_dir", "out_dir", "run_date", "workers", "batch_size", "reprocess"):
+        for key in (
+            "input_dir",
+            "out_dir",
+            "run_date",
+            "workers",
+            "batch_size",
+            "reprocess",
+            "allow_empty",
+        ):
             raw.pop(key)
         blob = json.dumps(raw, sort_keys=True, separators=(",", ":")).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
@@ -313,6 +375,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "repair": RepairConfig,
     "clean": CleanConfig,
     "dedup": DedupConfig,
+    "limits": LimitsConfig,
 }
 _TOP_LEVEL = {f.name for f in dataclasses.fields(JobConfig)} - set(_SECTIONS)
 DEFAULT_CONFIG_NAMES = ("normnews.toml",)
@@ -349,12 +412,52 @@ def _section(cls: type[Any], name: str, values: dict[str, Any]) -> Any:
         raise ConfigError(
             f"unknown option(s) {unknown} in [{name}]; known options: {sorted(known)}."
         )
+    _check_types(cls, name, values)
     if "survivor" in values:
         values = {**values, "survivor": tuple(values["survivor"])}
     try:
         return cls(**values)
     except TypeError as exc:
         raise ConfigError(f"bad value in [{name}]: {exc}") from None
+
+
+def _type_ok(value: Any, kind: Any) -> bool:
+    """Whether a TOML (or flag) value fits a field's annotation, without coercion."""
+    if isinstance(kind, types.UnionType) or typing.get_origin(kind) is typing.Union:
+        return any(_type_ok(value, k) for k in typing.get_args(kind))
+    if kind is type(None):
+        return value is None
+    if kind is bool:
+        return isinstance(value, bool)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind is date:
+        return type(value) is date or isinstance(value, str)
+    if kind is str:
+        return isinstance(value, str)
+    if kind is Path:
+        return isinstance(value, str | Path)
+    if typing.get_origin(kind) is tuple:
+        inner = typing.get_args(kind)[0]
+        return isinstance(value, list | tuple) and all(_type_ok(v, inner) for v in value)
+    return True
+
+
+def _check_types(cls: type[Any], section: str, values: dict[str, Any]) -> None:
+    """Refuse a value of the wrong type (``batch_size = 1e9``, a datetime ``run_date``)."""
+    hints = typing.get_type_hints(cls)
+    where = f"[{section}] " if section else ""
+    for key, value in values.items():
+        kind = hints.get(key)
+        if kind is not None and not _type_ok(value, kind):
+            shown = getattr(kind, "__name__", str(kind))
+            raise ConfigError(
+                f"{where}{key} = {value!r} is a {type(value).__name__}; it must be a {shown}"
+                + (" (YYYY-MM-DD, no time of day)" if kind is date else "")
+                + "."
+            )
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -418,6 +521,7 @@ def load_config(
             sections.setdefault(section, {})[name] = value
         else:
             top[name] = value
+    _check_types(JobConfig, "", top)
     if isinstance(top.get("run_date"), str):
         try:
             top["run_date"] = date.fromisoformat(top["run_date"])

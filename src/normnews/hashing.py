@@ -6,6 +6,7 @@ recorded in one place and can be named in the history header.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import xxhash
@@ -40,4 +41,14 @@ def file_digest(path: Path) -> str:
     with path.open("rb") as fh:
         while chunk := fh.read(_FILE_CHUNK):
             h.update(chunk)
+    return h.hexdigest()
+
+
+def fd_digest(fd: int) -> str:
+    """:func:`file_digest` of an open descriptor, read with ``pread`` (its offset untouched)."""
+    h = xxhash.xxh3_128()
+    pos = 0
+    while chunk := os.pread(fd, _FILE_CHUNK, pos):
+        h.update(chunk)
+        pos += len(chunk)
     return h.hexdigest()

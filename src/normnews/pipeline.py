@@ -20,6 +20,8 @@ article); article texts are never all held at once, and never pickled between pr
 
 from __future__ import annotations
 
+import errno
+import json
 import logging
 import shutil
 import time
@@ -35,11 +37,19 @@ from normnews.clean.census import LineCensus
 from normnews.config import JobConfig
 from normnews.dedup import Deduper, HistoryIndex, Match, effective_params
 from normnews.dedup.signatures import Permutations
-from normnews.errors import NothingToDo, TooManyRejects
+from normnews.errors import (
+    AlreadyPublished,
+    EmptyInput,
+    EnvironmentFailure,
+    NormnewsError,
+    NothingToDo,
+    StateCorrupt,
+    TooManyRejects,
+)
 from normnews.failpoints import failpoint
-from normnews.hashing import file_digest, stable_id
+from normnews.hashing import stable_id
 from normnews.ingest.discover import InputFile, discover
-from normnews.ingest.readers import read_file
+from normnews.ingest.readers import ReadStats, content_key, read_file
 from normnews.model import Duplicate, RawRecord, Reject
 from normnews.output.manifest import Manifest, manifest_path
 from normnews.output.publish import Move, pending_publish, publish, recover, write_atomic
@@ -54,7 +64,14 @@ from normnews.process import (
 )
 from normnews.schema import ARTICLES, iter_ipc_windows, parquet_num_rows, take_rows
 from normnews.scratch import ScratchBatch, park
-from normnews.state import STATE_DIR, LedgerEntry, RunLock, load_ledger, write_ledger
+from normnews.state import (
+    STATE_DIR,
+    LedgerEntry,
+    RunLock,
+    check_state_files,
+    load_ledger,
+    write_ledger,
+)
 from normnews.statefiles import load_census, write_census
 
 log = logging.getLogger("normnews")
@@ -114,26 +131,120 @@ class _Plan:
 
 
 def _plan(files: list[InputFile], ledger: list[LedgerEntry], config: JobConfig) -> _Plan:
-    """Choose the files this run processes: content the ledger has not recorded."""
+    """Choose the files this run processes: content the ledger has not recorded.
+
+    Every file is hashed, whatever its size and mtime say (``touch -r`` keeps both while the
+    content changes), through the same safe open as reading: no link out of the input, and a
+    FIFO or device is never read (it would block the run while it holds the lock).
+    """
     day = config.run_date
     # --reprocess rebuilds this run date from scratch, so its own entries do not count as done.
     counted = [e for e in ledger if not (config.reprocess and e.run_date == day)]
     done = {(e.relpath, e.digest) for e in counted}
-    by_stat = {(e.relpath, e.size, e.mtime_ns): e.digest for e in ledger}
     todo: list[tuple[InputFile, str]] = []
     skipped = 0
     for f in files:
-        digest = by_stat.get((f.relpath, f.size, f.mtime_ns))
-        if digest is None:
-            try:
-                digest = file_digest(f.path)
-            except OSError:
-                digest = f"{_UNREADABLE}{f.size}:{f.mtime_ns}"
+        digest = _plan_digest(f)
         if (f.relpath, digest) in done:
             skipped += 1
         else:
             todo.append((f, digest))
     return _Plan(todo=todo, skipped=skipped, replace_day=config.reprocess)
+
+
+def _plan_digest(f: InputFile) -> str:
+    """The ledger key of ``f`` (:func:`content_key`), or a marker for a file that cannot be
+    opened now (never found in the ledger, so always tried)."""
+    return content_key(f) or f"{_UNREADABLE}{f.size}:{f.mtime_ns}"
+
+
+def _refuse_published(config: JobConfig, run_id: str) -> None:
+    """Stop a run whose id already has published output, unless it rebuilds the day.
+
+    The same inputs, config and day give the same run id. When the ledger knows the inputs they
+    are skipped before this point; reaching it means the ledger lost them (deleted, restored
+    from an older copy), and running on would publish part files of the same names again and
+    match every article against its own history entry.
+    """
+    if config.reprocess:
+        return
+    out = config.out_dir
+    part = f"run_date={config.run_date.isoformat()}"
+    found = [manifest_path(out, run_id)] if manifest_path(out, run_id).exists() else []
+    for name in ("articles", "duplicates", "rejects"):
+        found += sorted((out / name / part).glob(f"part-{run_id}-*"))
+    if found:
+        raise AlreadyPublished(
+            f"run {run_id} was already published ({found[0]}), but the ledger under "
+            f"{out / STATE_DIR / 'ledger'} does not record its input files (deleted or restored "
+            "from an older copy?). Nothing was changed. Rerun with --reprocess to rebuild "
+            f"run_date {config.run_date.isoformat()} from its input files."
+        )
+
+
+def _refuse_unrecorded(config: JobConfig, todo: list[tuple[InputFile, str]]) -> None:
+    """Stop a run that would publish input another run already published, because the
+    ledger lost its record (its ledger part was deleted or restored from an older copy).
+
+    A published run always leaves a manifest in ``_runs/`` and a ledger part named after its
+    id; a manifest without its ledger part is the sign. Only those manifests are read (and the
+    recorded ones of their days). Runs whose day was rebuilt later with ``--reprocess``, or is
+    being rebuilt by this run, do not count: their output was replaced whole.
+    """
+    out = config.out_dir
+    recorded = {
+        p.stem.removeprefix("part-")
+        for p in (out / STATE_DIR / "ledger").glob("run_date=*/part-*.parquet")
+    }
+    planned = {(f.relpath, digest) for f, digest in todo}
+    for path in sorted((out / "_runs").glob("*.json")):
+        if path.stem in recorded:
+            continue
+        manifest = _read_manifest(path)
+        day = str(manifest["run_date"])
+        if config.reprocess and day == config.run_date.isoformat():
+            continue
+        if _rebuilt_since(out, path.stem, manifest, recorded):
+            continue
+        inputs = {(str(i["path"]), str(i["digest"])) for i in manifest["inputs"]}
+        again = sorted(inputs & planned)
+        if again:
+            raise AlreadyPublished(
+                f"{len(again)} input file(s) ({again[0][0]}, ...) were published by run "
+                f"{path.stem} on run_date {day}, but the ledger under "
+                f"{out / STATE_DIR / 'ledger'} has no record of that run (deleted, or restored "
+                "from an older copy). Nothing was changed. Restore the ledger, or rebuild that "
+                f"day with --reprocess --run-date {day}."
+            )
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("inputs"), list):
+            raise ValueError("no list of inputs")
+        str(manifest["run_date"])
+        for item in manifest["inputs"]:
+            str(item["path"]), str(item["digest"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise StateCorrupt(
+            f"manifest {path} cannot be read ({exc}); restore it or move it out of _runs/."
+        ) from None
+    return manifest
+
+
+def _rebuilt_since(out: Path, run_id: str, manifest: dict[str, Any], recorded: set[str]) -> bool:
+    """Whether a recorded ``--reprocess`` run of the same day started after ``run_id`` did
+    (run ids begin with their day, ``YYYYMMDD-``)."""
+    day_prefix = run_id.split("-", 1)[0]
+    started = str(manifest.get("started_at", ""))
+    for other in (out / "_runs").glob(f"{day_prefix}-*.json"):
+        if other.stem == run_id or other.stem not in recorded:
+            continue
+        later = _read_manifest(other)
+        if later.get("config", {}).get("reprocess") and str(later.get("started_at", "")) >= started:
+            return True
+    return False
 
 
 def _run_id(config: JobConfig, todo: list[tuple[InputFile, str]]) -> str:
@@ -165,10 +276,13 @@ def _ordered_map(
 class _Reader:
     """Reads the planned files into batches of raw records; rejects go to a callback."""
 
-    def __init__(self, todo: list[tuple[InputFile, str]], batch_size: int) -> None:
+    def __init__(self, todo: list[tuple[InputFile, str]], config: JobConfig) -> None:
         self.todo = todo
-        self.batch_size = batch_size
+        self.batch_size = config.batch_size
+        self.limits = config.limits
         self.records_per_file: dict[str, int] = {}
+        self.digests: dict[str, str | None] = {}
+        """The content hash of what was actually read (``None``: not opened, so not done)."""
 
     def batches(self) -> Iterator[list[RawRecord | Reject]]:
         """Batches in input order. Readers' rejects travel in them too, so every result comes
@@ -177,13 +291,15 @@ class _Reader:
         batch: list[RawRecord | Reject] = []
         for f, _ in self.todo:
             n = 0
-            for item in read_file(f):
+            stats = ReadStats()
+            for item in read_file(f, self.limits, stats):
                 n += 1
                 batch.append(item)
                 if len(batch) >= self.batch_size:
                     yield batch
                     batch = []
             self.records_per_file[f.relpath] = n
+            self.digests[f.relpath] = stats.digest
         if batch:
             yield batch
 
@@ -226,15 +342,84 @@ def run(config: JobConfig, *, progress: Progress | None = None) -> RunResult:
             published; the manifest says why).
         StateMismatch: The history index was built with other dedup settings.
     """
-    report = progress or _noop
+    try:
+        return _run(config, progress or _noop)
+    except NormnewsError:
+        raise
+    except OSError as exc:
+        failure = environment_failure(exc, config.out_dir)
+        if failure is None:
+            raise
+        raise failure from exc
+
+
+_ENVIRONMENT_ERRNOS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is exhausted",
+    errno.EFBIG: "a file grew past the size limit of the system or process",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+}
+_ENVIRONMENT_MESSAGES = {
+    "No space left on device": errno.ENOSPC,
+    "Disk quota exceeded": errno.EDQUOT,
+    "Read-only file system": errno.EROFS,
+    "File too large": errno.EFBIG,
+}
+
+
+def environment_failure(exc: OSError, out: Path) -> EnvironmentFailure | None:
+    """An :class:`EnvironmentFailure` for an OS error the operator must fix, else ``None``.
+
+    pyarrow reports an ``ENOSPC`` as an ``OSError`` without ``errno``, so its message is read
+    too.
+    """
+    code = exc.errno
+    if code not in _ENVIRONMENT_ERRNOS:
+        code = next((c for text, c in _ENVIRONMENT_MESSAGES.items() if text in str(exc)), None)
+    if code is None:
+        return None
+    path = exc.filename or out
+    fixes = {
+        errno.ENOSPC: "free space on that file system",
+        errno.EDQUOT: "free space or raise the quota",
+        errno.EFBIG: "raise the file size limit (ulimit -f)",
+        errno.EROFS: "remount it read-write or choose another --out",
+        errno.EACCES: "give the user running normnews write access, or choose another --out",
+        errno.EPERM: "give the user running normnews write access, or choose another --out",
+    }
+    if pending_publish(out) is not None:
+        state = "A publish was under way: its journal is kept, and the next run finishes it"
+    else:
+        state = "Nothing was published and the previous output is intact"
+    return EnvironmentFailure(
+        f"cannot write {path}: {_ENVIRONMENT_ERRNOS[code]} ({exc.strerror or exc}). {state}; "
+        f"{fixes[code]}, then rerun."
+    )
+
+
+def _run(config: JobConfig, report: Progress) -> RunResult:
     started = datetime.now(UTC)
     timer = _Timer()
     t = time.perf_counter()
-    files = discover(config.input_dir)
     out = config.out_dir
+    files = discover(config.input_dir, exclude=out)
+    if not files:
+        if config.allow_empty:
+            raise NothingToDo(
+                f"the input directory {config.input_dir} holds no files; nothing to do "
+                "(--allow-empty)."
+            )
+        raise EmptyInput(
+            f"the input directory {config.input_dir} holds no files: the feed did not arrive, "
+            "or the path is wrong. Check the upstream job; pass --allow-empty if an empty day "
+            "is expected (exit 99 then)."
+        )
     out.mkdir(parents=True, exist_ok=True)
     with RunLock(out):
         recover(out)
+        check_state_files(out)
         plan = _plan(files, load_ledger(out), config)
         t = timer.lap("discover", t, "census")
         if not plan.todo:
@@ -242,7 +427,9 @@ def run(config: JobConfig, *, progress: Progress | None = None) -> RunResult:
                 f"all {len(files)} input file(s) in {config.input_dir} were processed by earlier "
                 "runs; nothing new to do (use --reprocess to rebuild this run date)."
             )
+        _refuse_unrecorded(config, plan.todo)
         run_id = _run_id(config, plan.todo)
+        _refuse_published(config, run_id)
         staging = out / f".staging-{run_id}"
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
@@ -279,12 +466,8 @@ def _run_staged(
     t = time.perf_counter()
 
     # Opened first: a history built with other settings must stop the run before any work.
-    history = (
-        HistoryIndex.open(out / STATE_DIR, config.dedup, before=day, include_day=include_day)
-        if config.dedup.enabled and config.dedup.history
-        else None
-    )
-    reader = _Reader(plan.todo, config.batch_size)
+    history = _open_history(config, include_day)
+    reader = _Reader(plan.todo, config)
     batches, frequent, perms = _read_pass(config, reader, run_id, staging, include_day, report)
     t = timer.lap("census", t, "process")
 
@@ -310,7 +493,8 @@ def _run_staged(
             writers["rejects"].write_rows(pending_rejects)
             pending_rejects.clear()
 
-    digests = {f.relpath: digest for f, digest in plan.todo}
+    # Ids key on the content actually read (the same as planned, unless the file changed).
+    digests = {f.relpath: reader.digests.get(f.relpath) or digest for f, digest in plan.todo}
     with _pool(workers, WorkerSetup(config, frequent, digests, perms)) as pool:
         done = 0
         results = _ordered_map(process_batch, batches, pool, window)
@@ -341,7 +525,9 @@ def _run_staged(
     matches = deduper.resolve() if config.dedup.enabled else {}
     t = timer.lap("dedup", t, "write")
 
-    kept_rows = _split_spool(spool, matches, writers)
+    kept_rows, self_matches = _split_spool(spool, matches, writers)
+    for index in self_matches:
+        del matches[index]
     n_rejects = sum(reject_reasons.values())
     counts.update(
         records_in=records_in,
@@ -372,7 +558,7 @@ def _run_staged(
             {
                 "path": f.relpath,
                 "size": f.size,
-                "digest": digest,
+                "digest": digests[f.relpath],
                 "records": reader.records_per_file.get(f.relpath, 0),
             }
             for f, digest in plan.todo
@@ -412,13 +598,15 @@ def _run_staged(
                 f.relpath,
                 f.size,
                 f.mtime_ns,
-                digest,
+                read_digest,
                 reader.records_per_file.get(f.relpath, 0),
                 day,
             )
-            for f, digest in plan.todo
-            # A file that could not be read at all is tried again next run, not skipped.
-            if not digest.startswith(_UNREADABLE)
+            for f, _ in plan.todo
+            # A file that could not be opened (gone since planning, not a regular file) is
+            # tried again next run, not skipped; one that was is recorded with the hash of
+            # the bytes actually read.
+            if (read_digest := reader.digests.get(f.relpath)) is not None
         ],
     )
     if config.dedup.enabled:
@@ -444,6 +632,23 @@ def _run_staged(
     publish(out, staging, moves, (target, manifest.to_json()))
     timer.lap("publish", t)
     return RunResult("ok", run_id, day.isoformat(), out, target, dict(counts))
+
+
+def _open_history(config: JobConfig, include_day: bool) -> HistoryIndex | None:
+    """The history index of earlier runs (``None`` when dedup or history is off)."""
+    if not (config.dedup.enabled and config.dedup.history):
+        return None
+    folder = config.out_dir / STATE_DIR
+    try:
+        return HistoryIndex.open(
+            folder, config.dedup, before=config.run_date, include_day=include_day
+        )
+    except (OSError, ValueError) as exc:
+        raise StateCorrupt(
+            f"the history index under {folder / 'history'} cannot be read ({exc}). Move the "
+            "damaged part out of _state/history (or restore a backup) and rerun with "
+            "--reprocess for its run_date."
+        ) from None
 
 
 def _read_pass(
@@ -524,15 +729,27 @@ class _pool:
 
 def _split_spool(
     spool: list[Path], matches: dict[int, Match], writers: dict[str, DatasetWriter]
-) -> int:
+) -> tuple[int, list[int]]:
     """Stream the run's articles into ``articles`` (kept) and ``duplicates`` (removed); count
-    the kept ones."""
+    the kept ones.
+
+    A match of an article with its own id (history holds this very record, e.g. after a lost
+    ledger) is no duplicate: the article is kept. Returns the kept count and those indexes.
+    """
     index = 0
     kept_total = 0
+    self_matches: list[int] = []
     for table in iter_ipc_windows(spool, _WRITE_ROWS):
         n = table.num_rows
-        kept = [i for i in range(n) if index + i not in matches]
-        dropped = [i for i in range(n) if index + i in matches]
+        matched = [i for i in range(n) if index + i in matches]
+        if matched:
+            ids = take_rows(table, matched, None, columns=["article_id"]).to_pylist()
+            for i, row in zip(matched, ids, strict=True):
+                if matches[index + i].duplicate_of == row["article_id"]:
+                    self_matches.append(index + i)
+        own = set(self_matches)
+        kept = [i for i in range(n) if index + i not in matches or index + i in own]
+        dropped = [i for i in range(n) if index + i in matches and index + i not in own]
         if kept:
             writers["articles"].write_table(take_rows(table, kept, ARTICLES))
             kept_total += len(kept)
@@ -554,7 +771,7 @@ def _split_spool(
                 rows.append(duplicate_row(dup, row["title"]))
             writers["duplicates"].write_rows(rows)
         index += n
-    return kept_total
+    return kept_total, self_matches
 
 
 def _moves(staging: Path, day: date, replace_day: bool) -> list[Move]:

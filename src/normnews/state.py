@@ -6,6 +6,7 @@ rerun of day D replaces exactly D's entries in the same atomic publish as D's ar
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -16,8 +17,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from normnews.errors import LockHeld
-from normnews.schema import LEDGER, read_table, table_from_rows, write_table
+from normnews.errors import LockHeld, StateCorrupt
+from normnews.schema import LEDGER, parquet_num_rows, read_table, table_from_rows, write_table
 
 STATE_DIR = "_state"
 LOCK_NAME = "lock"
@@ -31,15 +32,39 @@ class RunLock:
     simply takes it. Unlike ``flock``, a record lock is not inherited by forked worker
     processes, so workers orphaned by a killed run cannot keep holding it. The file holds the
     holder's pid and host, for the message the loser prints.
+
+    Deleting ``_state/lock`` while a run holds it would let a second run lock a new file of the
+    same name, so the output root directory itself is locked too (``flock``, which a deleted
+    name cannot undo). Forked workers close their copy of that descriptor at once
+    (:func:`os.register_at_fork`), so it dies with the run like the record lock.
     """
 
     def __init__(self, out: Path) -> None:
+        self.out = out
         self.path = out / STATE_DIR / LOCK_NAME
         self._fd: int | None = None
+        self._dir_fd: int | None = None
 
     def acquire(self) -> None:
         """Take the lock or raise :class:`LockHeld` at once (never waits)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        dir_fd = os.open(self.out, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            fcntl.flock(dir_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(dir_fd)
+            raise LockHeld(
+                f"another normnews run holds the lock on {self.out}; retry when it has finished."
+            ) from None
+        try:
+            self._lock_file()
+        except BaseException:
+            os.close(dir_fd)
+            raise
+        self._dir_fd = dir_fd
+        _HELD_DIR_FDS.add(dir_fd)
+
+    def _lock_file(self) -> None:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -58,10 +83,16 @@ class RunLock:
     def release(self) -> None:
         """Drop the lock (the file stays; an unlocked file is not a lock)."""
         if self._fd is not None:
-            os.ftruncate(self._fd, 0)
+            # A full or read-only disk must not keep the lock held.
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, 0)
             fcntl.lockf(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+        if self._dir_fd is not None:
+            _HELD_DIR_FDS.discard(self._dir_fd)
+            os.close(self._dir_fd)
+            self._dir_fd = None
 
     def __enter__(self) -> RunLock:
         self.acquire()
@@ -74,6 +105,21 @@ class RunLock:
         tb: TracebackType | None,
     ) -> None:
         self.release()
+
+
+_HELD_DIR_FDS: set[int] = set()
+
+
+def _close_inherited_locks() -> None:
+    """In a forked child: drop the copies of the root-directory lock descriptors, so only the
+    run itself holds the lock (the lock lives as long as any copy is open)."""
+    for fd in _HELD_DIR_FDS:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD_DIR_FDS.clear()
+
+
+os.register_at_fork(after_in_child=_close_inherited_locks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +153,41 @@ def load_ledger(out: Path) -> list[LedgerEntry]:
     entries: list[LedgerEntry] = []
     for day in partition_dates(folder):
         for path in sorted((folder / f"run_date={day.isoformat()}").glob("*.parquet")):
-            rows = read_table(path).to_pylist()
+            try:
+                rows = read_table(path).to_pylist()
+            except (OSError, ValueError) as exc:
+                raise corrupt_state(path, exc) from None
             entries.extend(_entry(row, day) for row in rows)
     return entries
+
+
+STATE_PARTS = ("ledger", "lines", "history")
+"""Folders under ``_state/`` that hold Parquet parts partitioned by ``run_date``."""
+
+
+def corrupt_state(path: Path, exc: BaseException) -> StateCorrupt:
+    """The error for a state file that cannot be read, naming it and the way out."""
+    return StateCorrupt(
+        f"state file {path} cannot be read ({type(exc).__name__}: {exc}); it is damaged "
+        "(truncated copy, disk error). Move it out of _state/ (or restore it from a backup), "
+        "then rerun with --reprocess for its run_date so the state is rebuilt."
+    )
+
+
+def check_state_files(out: Path) -> None:
+    """Read the footer of every Parquet part under ``_state/`` before any is trusted.
+
+    Raises:
+        StateCorrupt: A part cannot be read (the message names it and the fix).
+    """
+    for name in STATE_PARTS:
+        folder = out / STATE_DIR / name
+        for day in partition_dates(folder):
+            for path in sorted((folder / f"run_date={day.isoformat()}").glob("*.parquet")):
+                try:
+                    parquet_num_rows(path)
+                except (OSError, ValueError) as exc:
+                    raise corrupt_state(path, exc) from None
 
 
 def _entry(row: dict[str, Any], day: date) -> LedgerEntry:

@@ -174,11 +174,12 @@ def test_a_kill_while_replacing_a_day_keeps_old_or_new(big_input, reference, tmp
 )
 def test_an_error_in_the_middle_of_a_publish_loses_nothing(point, big_input, reference, tmp_path):
     """An error the process survives (a full disk) half-way through a publish: the run fails
-    with exit 1, keeps its staged data for the journal, and the next run completes it."""
+    with exit 74 (environment), keeps its staged data for the journal, and the next run
+    completes it."""
     out = tmp_path / "out"
     env = {"NORMNEWS_FAILPOINTS": point}
     failed = run_cli("run", big_input, "--out", out, "--run-date", DAY, env=env)
-    assert failed.code == 1, failed.stderr
+    assert failed.code == 74, failed.stderr
     assert "no space left" in failed.summary["message"]
     again = run_cli("run", big_input, "--out", out, "--run-date", DAY)
     assert again.code in (0, 99), again.stderr

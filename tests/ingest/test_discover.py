@@ -10,6 +10,7 @@ import pytest
 from normnews.errors import InputError
 from normnews.ingest.discover import FORMATS, discover, format_of
 from normnews.ingest.readers import READERS, read_file
+from normnews.model import Reject
 
 from .conftest import write_input
 
@@ -56,13 +57,20 @@ def test_returns_unsupported_files_for_the_reader_to_reject(tmp_path: Path):
 
 
 def test_does_not_follow_symlinks_out_of_the_root(tmp_path: Path):
-    """It leaves out a file or folder link that resolves outside the input root."""
+    """It never walks or reads a file or folder link that resolves outside the input root;
+    each becomes one ``outside_input`` reject instead of vanishing."""
     root, outside = tmp_path / "in", tmp_path / "out"
     write_input(outside, "secret.txt", "x")
     write_input(root, "a.txt", "x")
     (root / "file_link.txt").symlink_to(outside / "secret.txt")
     (root / "dir_link").symlink_to(outside, target_is_directory=True)
-    assert relpaths(root) == ["a.txt"]
+    found = discover(root)
+    assert [f.relpath for f in found] == ["a.txt", "dir_link", "file_link.txt"]
+    rejects = [item for f in found[1:] for item in read_file(f)]
+    assert [(r.source, r.reason) for r in rejects if isinstance(r, Reject)] == [
+        ("dir_link", "outside_input"),
+        ("file_link.txt", "outside_input"),
+    ]
 
 
 def test_follows_symlinks_inside_the_root(tmp_path: Path):

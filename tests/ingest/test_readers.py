@@ -19,10 +19,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from normnews import schema
-from normnews.ingest import readers
+from normnews.config import LimitsConfig
 from normnews.ingest.compression import COMPRESSIONS, compress
 from normnews.ingest.discover import InputFile, discover
-from normnews.ingest.readers import READERS, Item, read_file
+from normnews.ingest.readers import READERS, Item, Source, read_file
 from normnews.model import RawRecord, Reject
 from normnews.scratch import park, unpark
 
@@ -228,11 +228,12 @@ def test_jsonl_only_blank_lines_is_empty_file(read_input: Read):
     assert summary(read_input("f.jsonl", "\n \n\r\n")) == [(None, "empty_file")]
 
 
-def test_jsonl_line_too_long_is_skipped(read_input: Read, monkeypatch: pytest.MonkeyPatch):
-    """It skips a line longer than MAX_LINE_BYTES and keeps reading after it."""
-    monkeypatch.setattr(readers, "MAX_LINE_BYTES", 64)
+def test_jsonl_line_too_long_is_skipped(tmp_path: Path):
+    """It rejects a line longer than limits.max_record_bytes as too_large and reads on."""
     data = jsonl({"text": "short"}, {"text": "x" * 500}, {"text": "after"})
-    assert summary(read_input("f.jsonl", data)) == [(0, "ok"), (1, "line_too_long"), (2, "ok")]
+    f = write_input(tmp_path, "f.jsonl", data)
+    items = list(read_file(f, LimitsConfig(max_record_bytes=64)))
+    assert summary(items) == [(0, "ok"), (1, "too_large"), (2, "ok")]
 
 
 # --------------------------------------------------------------------------------------------
@@ -616,7 +617,7 @@ def test_unexpected_reader_error_becomes_read_error(
 ):
     """It turns an exception from a reader into a read_error reject after the records so far."""
 
-    def failing_reader(f: InputFile, compression: str | None) -> Iterator[Item]:
+    def failing_reader(f: Source) -> Iterator[Item]:
         yield RawRecord(f.relpath, 0, None, "fine")
         raise KeyError("boom")
 

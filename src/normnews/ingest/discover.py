@@ -7,18 +7,25 @@ without a reject row):
   ``.DS_Store``, editors' ``.swp`` files, half-written ``.staging`` folders).
 - Files with unsupported suffixes are still returned; ``read_file`` turns each into one
   ``unsupported_format`` reject.
-- A symlink is followed only if it resolves inside the root. Links that point outside are left
-  alone (logged): the input directory is the boundary of a run. Linked folders are walked after
-  all real ones, and only if their target was not walked already, so a loop ends, and a file
-  reachable both ways keeps its real relpath (ids and the ledger key on it). A linked *file* is
-  returned under the link's name. A link that cannot be resolved (dangling, or a loop of links)
-  is returned, so the reader reports it as ``unreadable``.
+- A symlink is followed only if it resolves inside the root. A link that points outside is
+  returned with a problem, so the reader turns it into one ``outside_input`` reject (it is never
+  opened): the input directory is the boundary of a run. The reader checks again when it opens
+  the file (:mod:`normnews.ingest.safeopen`), so a link swapped after discovery is refused too.
+  Linked folders are walked after all real ones, and only if their target was not walked
+  already, so a loop ends, and a file reachable both ways keeps its real relpath (ids and the
+  ledger key on it). A linked *file* is returned under the link's name. A link that cannot be
+  resolved (dangling, or a loop of links) is returned, so the reader reports it as ``unreadable``.
 - A sub-folder that cannot be listed is returned as if it were a file, for the same reason.
+- A file name that is not UTF-8 keeps its bytes in ``relpath`` as ``\\xNN`` escapes (a
+  ``source`` must be text); it is read like any other file.
+- The output root is skipped when it lies inside the input directory (``exclude``): a run
+  never reads its own output back in.
 - The result is sorted by ``relpath``: the same tree always gives the same list.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import logging
 import os
@@ -52,12 +59,32 @@ class InputFile:
         size: Size in bytes (0 when it could not be read).
         mtime_ns: Modification time in nanoseconds (of the link itself when the link is
             dangling).
+        root: The input directory it was found in (``None``: the file's own folder).
+        problem: ``(reason, detail)`` when discovery already knows it must not be read.
     """
 
     path: Path
     relpath: str
     size: int
     mtime_ns: int
+    root: Path | None = None
+    problem: tuple[str, str] | None = None
+
+    @property
+    def input_root(self) -> Path:
+        """The folder the file must stay inside when opened."""
+        return self.root if self.root is not None else self.path.parent
+
+
+def relpath_text(name: str) -> str:
+    """A file name as text: undecodable bytes (kept by Python as surrogates) become ``\\xNN``.
+
+    >>> relpath_text(os.fsdecode(b"caf\\xe9.txt"))
+    'caf\\\\xe9.txt'
+    >>> relpath_text("café.txt")
+    'café.txt'
+    """
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def format_of(relpath: str) -> tuple[str | None, str | None]:
@@ -89,11 +116,12 @@ def format_of(relpath: str) -> tuple[str | None, str | None]:
     return fmt, compression
 
 
-def discover(root: Path) -> list[InputFile]:
+def discover(root: Path, *, exclude: Path | None = None) -> list[InputFile]:
     """List every candidate input file under ``root`` (see the module docstring for the rules).
 
     Args:
         root: The input directory.
+        exclude: A folder never to walk into (the output root, when it lies inside ``root``).
 
     Returns:
         The files, sorted by ``relpath``.
@@ -124,9 +152,13 @@ def discover(root: Path) -> list[InputFile]:
 
     found: list[InputFile] = []
     visited = {real_root}
+    if exclude is not None:
+        # Marked as walked already: the output root is never read as input.
+        visited.add(Path(os.path.realpath(exclude)))
     # Linked folders wait until every real folder has been walked (see the module docstring).
     linked: list[tuple[str, Path, Path]] = []
     _walk(root, "", real_root, visited, linked, found)
+    found = [dataclasses.replace(f, root=root) for f in found]
     while linked:
         relpath, path, target = heapq.heappop(linked)
         if target in visited:
@@ -162,14 +194,22 @@ def _walk(
             if entry.name.startswith("."):
                 continue
             path = Path(entry.path)
-            relpath = prefix + entry.name
+            relpath = prefix + relpath_text(entry.name)
             if entry.is_symlink():
                 target = _resolve(path)
                 if target is None:
                     found.append(_placeholder(path, relpath))
                     continue
                 if not target.is_relative_to(real_root):
-                    logger.warning("skipping %s: symlink to %s, outside the input", relpath, target)
+                    logger.warning(
+                        "not reading %s: symlink to %s, outside the input", relpath, target
+                    )
+                    problem = (
+                        "outside_input",
+                        f"symlink to {relpath_text(str(target))!r}, outside the input directory; "
+                        "not read (copy the file in to include it)",
+                    )
+                    found.append(dataclasses.replace(_placeholder(path, relpath), problem=problem))
                     continue
                 if target.is_dir():
                     heapq.heappush(linked, (relpath, path, target))

@@ -13,10 +13,12 @@ Formats (:data:`READERS`):
   record's index is its index among the non-blank lines, so one bad line does not shift the
   indexes of the lines after it. A bad line is rejected (``bad_json``, ``not_an_object``) and the
   others are kept.
-- ``.json``: read whole. Either an array of objects, or one object (record 0), or an object with
-  no text field holding an array under the first of :data:`CONTAINER_KEYS` present
-  (``{"articles": [...]}``). A ``.json`` file that is really JSON lines (the parser stops at
-  "Extra data" and the first line is an object on its own) is read as JSON lines.
+- ``.json``: read whole when it fits in ``limits.max_record_bytes``, else streamed item by item
+  (:mod:`normnews.ingest.jsonstream`). Either an array of objects, or
+  one object (record 0), or an object with no text field holding an array under the first of
+  :data:`CONTAINER_KEYS` present (``{"articles": [...]}``). A ``.json`` file that is really
+  JSON lines (the parser stops at "Extra data" and the first line is an object on its own) is
+  read as JSON lines.
 - ``.csv`` / ``.tsv``: streamed with the csv module (comma / tab, double-quote quoting, fields of
   any size). The first non-blank row is the header. ``record`` is the 0-based data row, blank
   rows not counted. A row with a different number of fields than the header is rejected
@@ -33,9 +35,18 @@ count as missing. A record without usable text is rejected here: ``missing_text`
 alias holds a string (the detail lists the fields present), ``empty_text`` when one does but it is
 blank.
 
+Opening: every file is opened once through :func:`~normnews.ingest.safeopen.open_input` (inside
+the input root, no link followed, a regular file by ``fstat``); its content hash, for the
+ledger, is read from that same descriptor (:class:`ReadStats`).
+
+Limits (:class:`~normnews.config.LimitsConfig`): a record (a line, a CSV row, a whole-file
+article or ``.json`` document) longer than ``max_record_bytes`` is a ``too_large`` reject and
+reading goes on after it; past ``max_file_bytes`` decompressed bytes or ``max_records_per_file``
+records, the rest of the file is one ``too_large`` reject. Nothing holds more than one record.
+
 Encodings: whole-file formats (``.txt``, ``.md``, ``.json``) are decoded at once with
 :func:`~normnews.ingest.decode.decode_bytes`. Line formats (``.jsonl``, ``.csv``) are streamed so
-memory stays bounded by the longest line (:data:`MAX_LINE_BYTES`), not the file: the first
+memory stays bounded by the longest record (``max_record_bytes``), not the file: the first
 64 KiB decide between a BOM'd UTF-16/32 stream (decoded as such) and 8-bit text, and 8-bit text
 is decoded line by line, as UTF-8 when it is, otherwise with the legacy encoding found for the
 first such line (or detected again if that does not fit). Each record carries the encoding its
@@ -45,13 +56,20 @@ Failures and their reasons (``record`` is ``None`` when no record of the file wa
 index the next record would have had, so ``(source, record)`` stays unique):
 
 - ``unsupported_format``: no reader for the suffix;
-- ``unreadable``: missing, a directory, not a regular file, permission denied, I/O error;
+- ``unreadable``: missing, a directory, not a regular file, permission denied, I/O error, a path
+  component swapped for a symlink after discovery;
+- ``outside_input``: a symlink that resolves outside the input directory (never opened);
+- ``too_large``: past one of the limits above;
+- ``trailing_garbage``: bytes after the last complete gzip member or zstd frame (every record
+  before them is kept, as ``gzip -d`` keeps them);
+- ``unterminated_quote``: a CSV quoted field never closed; the rows after its line are read
+  again as rows, so one stray quote costs one row, not the rest of the file;
 - ``not_text`` / ``decode_error``: binary data, or bytes in no plausible encoding;
 - ``truncated_file`` / ``corrupt_compression``: the compressed stream is cut off or damaged;
   the records decoded before the damage are kept (only line formats can have any: a whole-file
   format is rejected whole, as half a JSON document or article is not one);
-- ``bad_json``, ``not_an_object``, ``bad_row``, ``bad_header``, ``line_too_long``,
-  ``bad_parquet``: as named;
+- ``bad_json`` (also JSON that Python cannot hold: a 5,000-digit number, nesting 100,000
+  deep), ``not_an_object``, ``bad_row``, ``bad_header``, ``bad_parquet``: as named;
 - ``empty_file``: the file holds no record at all (zero bytes, only blank lines, a bare header);
 - ``read_error``: anything unexpected, with the exception's type and message.
 """
@@ -63,15 +81,17 @@ import io
 import json
 import re
 import shutil
-import stat
 import sys
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
 from normnews import schema
-from normnews.ingest.compression import open_decompressed, stream_error_reason
+from normnews.config import LimitsConfig
+from normnews.ingest.compression import open_decompressed, stream_error_reason, trailing_garbage
 from normnews.ingest.decode import DecodeError, decode_bytes, sniff_stream
 from normnews.ingest.discover import (
     COMPRESSION_SUFFIXES,
@@ -79,14 +99,62 @@ from normnews.ingest.discover import (
     InputFile,
     format_of,
 )
+from normnews.ingest.jsonstream import JsonStreamError, json_values
+from normnews.ingest.safeopen import OpenedInput, UnsafeInput, open_input
 from normnews.model import RawRecord, Reject
 
 Item = RawRecord | Reject
 """What readers yield."""
 
-Reader = Callable[[InputFile, str | None], Iterator[Item]]
-"""A reader takes the file and its compression suffix (or ``None``). It may raise; only
-:func:`read_file` promises not to."""
+
+@dataclass(frozen=True)
+class Source:
+    """What a reader reads: the opened file, its name, compression and the limits."""
+
+    relpath: str
+    opened: OpenedInput
+    compression: str | None
+    limits: LimitsConfig
+
+    def open(self) -> io.BufferedReader:
+        """A fresh stream of the decompressed bytes, bounded by ``limits.max_file_bytes``."""
+        return open_decompressed(
+            self.opened.stream(), self.compression, limit=self.limits.max_file_bytes
+        )
+
+
+@dataclass
+class ReadStats:
+    """Filled by :func:`read_file`: the content hash of the bytes actually read, or a marker
+    for a file that is permanently unusable as it is (a link out of the input, a FIFO; see
+    :func:`content_key`). ``None`` when opening failed for a passing reason (gone since
+    planning, permission denied): such a file is not recorded as processed, and is retried."""
+
+    digest: str | None = None
+
+
+def _marker(f: InputFile, reason: str) -> str:
+    """The ledger key of a file that is unusable as it is: it changes when the entry does."""
+    return f"{reason}:{f.size}:{f.mtime_ns}"
+
+
+def content_key(f: InputFile) -> str | None:
+    """What the ledger knows ``f`` by: its content hash, read through the same safe open as
+    :func:`read_file` (no link followed out, never a FIFO), or the marker of a permanently
+    unusable entry; ``None`` when it cannot be opened right now."""
+    if f.problem is not None:
+        return _marker(f, f.problem[0])
+    try:
+        with open_input(f.path, f.input_root) as opened:
+            return opened.digest()
+    except UnsafeInput as exc:
+        return _marker(f, exc.reason) if exc.permanent else None
+    except OSError:
+        return None
+
+
+Reader = Callable[[Source], Iterator[Item]]
+"""A reader takes the opened file. It may raise; only :func:`read_file` promises not to."""
 
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline"),
@@ -105,8 +173,6 @@ _GUID_ALIASES = FIELD_ALIASES["guid"]
 CONTAINER_KEYS = ("articles", "items", "data", "records", "entries", "results", "documents")
 """Keys under which a ``.json`` object may hold its array of articles, tried in this order."""
 
-MAX_LINE_BYTES = 64 * 1024 * 1024
-"""Longest line a streamed format may have; a longer one is skipped as ``line_too_long``."""
 
 _SNIFF_BYTES = 64 * 1024
 _CHUNK = 64 * 1024
@@ -115,7 +181,8 @@ _MD_UNDERLINE = re.compile(r"^\s*(?:=+|-+)\s*$")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 # The csv module refuses fields over 128 KiB by default, smaller than some articles. The limit is
-# process-wide, so it is raised once here; it is a C long, hence the clamp.
+# process-wide, so it is raised once here (a C long, hence the clamp); records are bounded by
+# limits.max_record_bytes in the line stream instead.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
@@ -127,58 +194,106 @@ class _FileProblem(Exception):
         self.reason = reason
 
 
+class _RecordTooLarge(Exception):
+    """A CSV record grew past ``max_record_bytes`` (raised by the line stream).
+
+    Attributes:
+        quotes: Quote marks in the record's text so far (odd: a quoted field is still open).
+    """
+
+    def __init__(self, quotes: int) -> None:
+        super().__init__(quotes)
+        self.quotes = quotes
+
+
 # --------------------------------------------------------------------------------------------
 # Entry point
 
 
-def read_file(f: InputFile) -> Iterator[Item]:
+def read_file(
+    f: InputFile, limits: LimitsConfig | None = None, stats: ReadStats | None = None
+) -> Iterator[Item]:
     """Read one input file into raw records and rejects. Never raises.
 
     Args:
         f: A file found by :func:`~normnews.ingest.discover.discover`.
+        limits: Size limits (default: :class:`~normnews.config.LimitsConfig` defaults).
+        stats: Filled with the content hash of what was read, when given.
 
     Yields:
         :class:`RawRecord` and :class:`Reject` items in file order, at least one per file (see
         the module docstring for the reasons).
     """
-    problem = _not_a_regular_file(f)
-    if problem is not None:
-        yield Reject(f.relpath, None, "unreadable", problem)
+    limits = limits or LimitsConfig()
+    stats = stats if stats is not None else ReadStats()
+    if f.problem is not None:
+        stats.digest = _marker(f, f.problem[0])
+        yield Reject(f.relpath, None, *f.problem)
         return
-    fmt, compression = format_of(f.relpath)
-    if fmt is None:
-        yield Reject(f.relpath, None, "unsupported_format", _unsupported_detail(f.relpath))
-        return
-    count = 0
     try:
-        for item in READERS[fmt](f, compression):
+        opened = open_input(f.path, f.input_root)
+    except UnsafeInput as exc:
+        if exc.permanent:
+            stats.digest = _marker(f, exc.reason)
+        yield Reject(f.relpath, None, exc.reason, str(exc))
+        return
+    with opened:
+        try:
+            digest = opened.digest()
+        except OSError as exc:
+            yield Reject(f.relpath, None, "unreadable", exc.strerror or str(exc))
+            return
+        stats.digest = digest
+        fmt, compression = format_of(f.relpath)
+        if fmt is None:
+            yield Reject(f.relpath, None, "unsupported_format", _unsupported_detail(f.relpath))
+            return
+        yield from _read_opened(Source(f.relpath, opened, compression, limits), fmt, f.size)
+
+
+def _read_opened(src: Source, fmt: str, size: int) -> Iterator[Item]:
+    count = 0
+    cap = src.limits.max_records_per_file
+    try:
+        for item in READERS[fmt](src):
+            if count >= cap:
+                yield Reject(
+                    src.relpath,
+                    count,
+                    "too_large",
+                    f"more than {cap:,} records in one file (limits.max_records_per_file); the "
+                    "rest of the file is not read",
+                )
+                return
             count += 1
             yield item
+    except RecursionError:
+        yield Reject(src.relpath, count if count else None, "read_error", "nested too deeply")
+        return
     except Exception as exc:
         reason, detail = _describe(exc)
-        yield Reject(f.relpath, count if count else None, reason, detail)
+        yield Reject(src.relpath, count if count else None, reason, detail)
         return
     if count == 0:
         yield Reject(
-            f.relpath,
+            src.relpath,
             None,
             "empty_file",
-            f"no records in this {f.size}-byte file (it is empty, blank, or a header only)",
+            f"no records in this {size}-byte file (it is empty, blank, or a header only)",
         )
 
 
-def _not_a_regular_file(f: InputFile) -> str | None:
-    """Why ``f`` cannot be opened as a regular file, or ``None`` if it can."""
-    try:
-        mode = f.path.stat().st_mode
-    except OSError as exc:
-        return f"cannot stat {f.relpath}: {exc.strerror or exc}"
-    if stat.S_ISDIR(mode):
-        return "is a directory that cannot be listed (check its permissions)"
-    if not stat.S_ISREG(mode):
-        # Opening a FIFO would block the run until something writes to it.
-        return "not a regular file (a FIFO, socket or device); not opened"
-    return None
+def _garbage_reject(src: Source, stream: io.BufferedReader, index: int) -> Iterator[Reject]:
+    """One reject for bytes after the last complete gzip member / zstd frame, if any."""
+    n = trailing_garbage(stream)
+    if n:
+        yield Reject(
+            src.relpath,
+            index,
+            "trailing_garbage",
+            f"{n:,} bytes after the end of the compressed data were ignored (every record "
+            "before them was read)",
+        )
 
 
 def _unsupported_detail(relpath: str) -> str:
@@ -323,9 +438,21 @@ def _text_reject(source: str, index: int, fields: dict[str, list[Any]]) -> Rejec
 # Whole-file formats
 
 
-def _read_all(f: InputFile, compression: str | None) -> bytes:
-    with open_decompressed(f.path, compression) as fh:
-        return fh.read()
+def _read_all(src: Source, *, stream_larger: bool = False) -> bytes | None:
+    """The whole decompressed file, at most ``max_record_bytes`` of it (else ``too_large``,
+    or ``None`` with ``stream_larger``: the caller streams it)."""
+    limit = src.limits.max_record_bytes
+    with src.open() as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit and stream_larger:
+        return None
+    if len(data) > limit:
+        raise _FileProblem(
+            "too_large",
+            f"this whole-file document is larger than {limit:,} bytes "
+            "(limits.max_record_bytes); not read. Split it, or use JSON lines",
+        )
+    return data
 
 
 def split_title(text: str, *, markdown: bool = False) -> tuple[str | None, str]:
@@ -380,54 +507,64 @@ def _lines(text: str, pos: int) -> Iterator[tuple[str, int]]:
         pos = nxt
 
 
-def _read_one_article(f: InputFile, compression: str | None, *, markdown: bool) -> Iterator[Item]:
-    data = _read_all(f, compression)
-    if not data:
+def _read_one_article(src: Source, *, markdown: bool) -> Iterator[Item]:
+    data = _read_all(src)
+    if data is None or not data:
         return
     text, encoding = decode_bytes(data)
     title, body = split_title(text, markdown=markdown)
     if title is None:
-        yield Reject(f.relpath, 0, "empty_text", "the file holds only whitespace")
+        yield Reject(src.relpath, 0, "empty_text", "the file holds only whitespace")
     elif not body.strip():
-        yield Reject(f.relpath, 0, "empty_text", f"only a title line ({title[:80]!r}), no text")
+        yield Reject(src.relpath, 0, "empty_text", f"only a title line ({title[:80]!r}), no text")
     else:
-        yield RawRecord(f.relpath, 0, title, body, encoding=encoding)
+        yield RawRecord(src.relpath, 0, title, body, encoding=encoding)
 
 
-def read_txt(f: InputFile, compression: str | None) -> Iterator[Item]:
+def read_txt(src: Source) -> Iterator[Item]:
     """Read a ``.txt`` file: one article, title on the first non-empty line."""
-    return _read_one_article(f, compression, markdown=False)
+    return _read_one_article(src, markdown=False)
 
 
-def read_md(f: InputFile, compression: str | None) -> Iterator[Item]:
+def read_md(src: Source) -> Iterator[Item]:
     """Read a ``.md`` file: one article, title on the first non-empty line without ``#``."""
-    return _read_one_article(f, compression, markdown=True)
+    return _read_one_article(src, markdown=True)
 
 
-def read_json(f: InputFile, compression: str | None) -> Iterator[Item]:
-    """Read a ``.json`` file: an array of objects, one object, or a container object."""
-    data = _read_all(f, compression)
+def read_json(src: Source) -> Iterator[Item]:
+    """Read a ``.json`` file: an array of objects, one object, or a container object (one
+    larger than ``max_record_bytes`` is streamed, see :mod:`normnews.ingest.jsonstream`)."""
+    data = _read_all(src, stream_larger=True)
+    if data is None:
+        yield from _read_json_streamed(src)
+        return
     text, encoding = decode_bytes(data)
+    del data
     if not text.strip():
         return
     try:
         doc = json.loads(text)
+    except RecursionError:
+        raise _FileProblem("bad_json", "not usable JSON: nested too deeply") from None
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data" and _first_line_is_object(text):
             # Several top-level objects, one per line: JSON lines saved with a .json suffix.
             numbered = ((n, line, encoding, None) for n, line in enumerate(text.split("\n"), 1))
-            yield from _json_lines(f.relpath, numbered)
+            yield from _json_lines(src.relpath, numbered)
             return
         raise _FileProblem(
             "bad_json", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
+    except ValueError as exc:
+        # Valid JSON Python refuses to hold, e.g. an integer of more than 4,300 digits.
+        raise _FileProblem("bad_json", f"not usable JSON: {exc}") from None
     # Only a text with a surrogate escape can decode to a lone surrogate; the objects are
     # mended where they become records, wherever the container nests them.
     mend = _without_surrogates if _may_hold_surrogates(text) else _unchanged
     if isinstance(doc, dict):
         items = _container(doc)
         if items is None:
-            yield _record_from_object(f.relpath, 0, mend(doc), encoding)
+            yield _record_from_object(src.relpath, 0, mend(doc), encoding)
             return
     elif isinstance(doc, list):
         items = doc
@@ -438,11 +575,48 @@ def read_json(f: InputFile, compression: str | None) -> Iterator[Item]:
         )
     for index, item in enumerate(items):
         if isinstance(item, dict):
-            yield _record_from_object(f.relpath, index, mend(item), encoding)
+            yield _record_from_object(src.relpath, index, mend(item), encoding)
         else:
             yield Reject(
-                f.relpath, index, "not_an_object", f"array item {index} is a {_json_type(item)}"
+                src.relpath, index, "not_an_object", f"array item {index} is a {_json_type(item)}"
             )
+
+
+def _read_json_streamed(src: Source) -> Iterator[Item]:
+    """The article values of a large ``.json``, parsed one by one (memory: one value)."""
+    limit = src.limits.max_record_bytes
+    with src.open() as raw:
+        head, error = _read_head(raw, _SNIFF_BYTES)
+        encoding, skip = sniff_stream(head)
+        stream = io.BufferedReader(_Prefixed(head[skip:], raw, error), buffer_size=_CHUNK)
+        codec = "utf-8" if encoding.startswith("utf-8") else encoding
+        text = io.TextIOWrapper(stream, encoding=codec, newline="")
+        index = 0
+        try:
+            for value in json_values(text.read, limit, CONTAINER_KEYS):
+                yield _json_value(src.relpath, index, value, codec, limit)
+                index += 1
+        except JsonStreamError as exc:
+            raise _FileProblem("bad_json", f"not valid JSON: {exc}") from None
+        yield from _garbage_reject(src, raw, index)
+
+
+def _json_value(source: str, index: int, value: str | None, encoding: str, limit: int) -> Item:
+    if value is None:
+        detail = f"array item {index} is longer than {limit:,} characters (limits.max_record_bytes)"
+        return Reject(source, index, "too_large", detail)
+    try:
+        item = json.loads(value)
+    except (ValueError, RecursionError) as exc:
+        return Reject(source, index, "bad_json", f"array item {index}: {exc}")
+    if not isinstance(item, dict):
+        return Reject(source, index, "not_an_object", f"array item {index} is a {_json_type(item)}")
+    if _may_hold_surrogates(value):
+        item = _without_surrogates(item)
+    try:
+        return _record_from_object(source, index, item, encoding)
+    except (ValueError, RecursionError) as exc:
+        return Reject(source, index, "bad_json", f"array item {index}: {exc}")
 
 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
@@ -559,9 +733,16 @@ class _LineStream:
     lines of one record have been consumed, :meth:`take` tells which encoding they were decoded
     with and whether one of them could not be decoded (that line is then passed on decoded as
     latin-1, so csv still sees the row structure, and the record is to be rejected).
+
+    A line longer than ``limit`` is skipped (its record becomes ``too_large``). With
+    ``keep=True`` (CSV, whose records can span lines) the lines of the current record are kept
+    (:attr:`record_lines`, bounded by ``limit``), a record growing past ``limit`` raises
+    :class:`_RecordTooLarge`, and :meth:`push_back` serves kept lines again.
     """
 
-    def __init__(self, raw: io.BufferedIOBase) -> None:
+    def __init__(
+        self, raw: io.BufferedIOBase, limit: int, *, keep: bool = False, max_lines: int = 0
+    ) -> None:
         head, error = _read_head(raw, _SNIFF_BYTES)
         # Raises DecodeError("not_text") for a binary file: one reject for the file, not one per
         # "line" of noise.
@@ -570,46 +751,112 @@ class _LineStream:
         self._text: io.TextIOWrapper | None = None
         if self.encoding.startswith(("utf-16", "utf-32")):
             self._text = io.TextIOWrapper(self._bytes, encoding=self.encoding, newline="")
+        self.limit = limit
+        self.max_lines = max_lines
         self.lineno = 0
+        self.eof = False
+        self._keep = keep
+        self.record_lines: list[str] = []
+        self._record_size = 0
+        self._pushed: deque[tuple[str, int]] = deque()
+        self._long_quotes: int | None = None
         self._legacy: str | None = None
         self._record_encoding: str | None = None
         self._problem: tuple[str, str] | None = None
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> _LineStream:
+        return self
+
+    def _raw_next(self) -> str | None:
+        """The next line: a pushed-back one first, then the stream's; None at the end."""
+        if self._pushed:
+            line, self.lineno = self._pushed.popleft()
+            return line
+        line_or_none = self._next_line()
+        if line_or_none is None:
+            self.eof = True
+        return line_or_none
+
+    def __next__(self) -> str:
+        # An iterator class, not a generator: raising _RecordTooLarge must leave it usable.
+        line = self._raw_next()
+        if line is None:
+            raise StopIteration
+        if self._keep:
+            self._record_size += len(line)
+            long_quotes, self._long_quotes = self._long_quotes, None
+            if long_quotes is not None or self._record_size > self.limit:
+                quotes = sum(kept.count('"') for kept in self.record_lines)
+                quotes += line.count('"') if long_quotes is None else long_quotes
+                self.record_lines = []
+                raise _RecordTooLarge(quotes)
+            self.record_lines.append(line)
+        return line
+
+    def skip_open_quote(self) -> bool:
+        """Skip lines (over-long ones too) until one closes an open quote: an odd number of
+        quote marks. Returns False if the stream ended first."""
         while True:
-            line = self._next_line()
+            line = self._raw_next()
             if line is None:
-                return
-            yield line
+                return False
+            long_quotes, self._long_quotes = self._long_quotes, None
+            quotes = line.count('"') if long_quotes is None else long_quotes
+            if quotes % 2:
+                self._problem = None
+                return True
+
+    def _count_line(self) -> None:
+        self.lineno += 1
+        if self.max_lines and self.lineno > self.max_lines:
+            raise _FileProblem(
+                "too_large",
+                f"more than {self.max_lines:,} lines (4 × limits.max_records_per_file); the rest "
+                "of the file is not read",
+            )
+
+    def push_back(self, lines: list[str], first_lineno: int) -> None:
+        """Serve ``lines`` (numbered from ``first_lineno``) again before the rest."""
+        self._pushed.extendleft(
+            reversed([(line, first_lineno + i) for i, line in enumerate(lines)])
+        )
+        self.eof = False
+
+    def record_first_line(self) -> int:
+        """Line number of the first kept line of the current record."""
+        return self.lineno - len(self.record_lines) + 1
 
     def take(self) -> tuple[str, tuple[str, str] | None]:
         """The encoding and problem (reason, detail) of the lines read since the last call."""
         taken = (self._record_encoding or self.encoding, self._problem)
         self._record_encoding = None
         self._problem = None
+        self.record_lines = []
+        self._record_size = 0
         return taken
 
     def _next_line(self) -> str | None:
+        limit = self.limit
         if self._text is not None:
-            text = self._text.readline(MAX_LINE_BYTES + 1)
+            text = self._text.readline(limit + 1)
             if not text:
                 return None
-            self.lineno += 1
-            if len(text) > MAX_LINE_BYTES and not text.endswith(("\n", "\r")):
-                while (more := self._text.readline(MAX_LINE_BYTES)) and not more.endswith(
-                    ("\n", "\r")
-                ):
-                    pass
-                return self._too_long()
+            self._count_line()
+            if len(text) > limit and not text.endswith(("\n", "\r")):
+                quotes = text.count('"')
+                while (more := self._text.readline(_CHUNK)) and not more.endswith(("\n", "\r")):
+                    quotes += more.count('"')
+                return self._too_long(quotes + more.count('"'))
             return text.removeprefix("\ufeff")
-        line = self._bytes.readline(MAX_LINE_BYTES + 1)
+        line = self._bytes.readline(limit + 1)
         if not line:
             return None
-        self.lineno += 1
-        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
-            while (rest := self._bytes.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
-                pass
-            return self._too_long()
+        self._count_line()
+        if len(line) > limit and not line.endswith(b"\n"):
+            quotes = line.count(b'"')
+            while (rest := self._bytes.readline(_CHUNK)) and not rest.endswith(b"\n"):
+                quotes += rest.count(b'"')
+            return self._too_long(quotes + rest.count(b'"'))
         try:
             text = line.decode("utf-8")
         except UnicodeDecodeError:
@@ -636,12 +883,22 @@ class _LineStream:
         self._record_encoding = encoding
         return text
 
-    def _too_long(self) -> str:
+    def _too_long(self, quotes: int) -> str:
+        # For CSV the record is too large as a whole (see __next__); the quote count tells
+        # whether a quoted field is still open after the skipped line.
+        self._long_quotes = quotes
         self._problem = (
-            "line_too_long",
-            f"line {self.lineno} is longer than {MAX_LINE_BYTES} bytes; skipped",
+            "too_large",
+            f"line {self.lineno} is longer than {self.limit:,} bytes (limits.max_record_bytes); "
+            "skipped",
         )
         return "\n"
+
+
+def _max_lines(src: Source) -> int:
+    """Physical lines a line format may have: blank lines and multi-line CSV rows are allowed,
+    a file of nothing but line breaks (millions of empty reads holding the lock) is not."""
+    return 4 * src.limits.max_records_per_file
 
 
 def _json_lines(
@@ -666,6 +923,12 @@ def _json_line(source: str, index: int, lineno: int, line: str, encoding: str) -
             obj = _without_surrogates(obj)
     except json.JSONDecodeError as exc:
         return Reject(source, index, "bad_json", f"line {lineno} column {exc.colno}: {exc.msg}")
+    except ValueError as exc:
+        # Valid JSON that Python refuses to hold, e.g. an integer of more than 4,300 digits.
+        return Reject(source, index, "bad_json", f"line {lineno}: not usable JSON: {exc}")
+    except RecursionError:
+        detail = f"line {lineno}: not usable JSON: nested too deeply"
+        return Reject(source, index, "bad_json", detail)
     if not isinstance(obj, dict):
         return Reject(
             source,
@@ -673,102 +936,196 @@ def _json_line(source: str, index: int, lineno: int, line: str, encoding: str) -
             "not_an_object",
             f"line {lineno} is a JSON {_json_type(obj)}, not an object",
         )
-    return _record_from_object(source, index, obj, encoding)
+    try:
+        return _record_from_object(source, index, obj, encoding)
+    except (ValueError, RecursionError) as exc:
+        return Reject(source, index, "bad_json", f"line {lineno}: not usable: {exc}")
 
 
-def read_jsonl(f: InputFile, compression: str | None) -> Iterator[Item]:
+def read_jsonl(src: Source) -> Iterator[Item]:
     """Read a ``.jsonl``/``.ndjson`` file line by line (memory bounded by the longest line)."""
-    with open_decompressed(f.path, compression) as raw:
-        lines = _LineStream(raw)
+    with src.open() as raw:
+        lines = _LineStream(raw, src.limits.max_record_bytes, max_lines=_max_lines(src))
 
         def numbered() -> Iterator[tuple[int, str, str, tuple[str, str] | None]]:
             for line in lines:
                 encoding, problem = lines.take()
                 yield lines.lineno, line, encoding, problem
 
-        yield from _json_lines(f.relpath, numbered())
-
-
-def _read_delimited(f: InputFile, compression: str | None, delimiter: str) -> Iterator[Item]:
-    with open_decompressed(f.path, compression) as raw:
-        lines = _LineStream(raw)
-        reader = csv.reader(lines, delimiter=delimiter)
-        header: list[str] | None = None
-        try:
-            for row in reader:
-                if row:
-                    header = row
-                    break
-        except csv.Error as exc:
-            raise _FileProblem("bad_header", f"line {reader.line_num}: {exc}") from None
-        if header is None:
-            return
-        lines.take()
         index = 0
+        for item in _json_lines(src.relpath, numbered()):
+            index += 1
+            yield item
+        yield from _garbage_reject(src, raw, index)
+
+
+class _Restart(Exception):
+    """Read the file again from line ``line`` (1-based), starting at record ``index``."""
+
+    def __init__(self, line: int, index: int) -> None:
+        super().__init__(line)
+        self.line = line
+        self.index = index
+
+
+def _read_delimited(src: Source, delimiter: str) -> Iterator[Item]:
+    """CSV/TSV records; a pass restarts after an over-long unterminated quote (rare)."""
+    header: list[str] | None = None
+    start_line, index = 0, 0
+    while True:
+        state: dict[str, Any] = {"header": header}
+        try:
+            yield from _csv_pass(src, delimiter, start_line, index, state)
+            return
+        except _Restart as restart:
+            header = state["header"]
+            start_line, index = restart.line, restart.index
+
+
+def _csv_pass(
+    src: Source, delimiter: str, start_line: int, index: int, state: dict[str, Any]
+) -> Iterator[Item]:
+    """One pass over the file from line ``start_line + 1``, with the csv module in strict mode.
+
+    A quote that never closes makes the csv module read on into later rows; strict mode stops it
+    where the text stops making sense as CSV (a quote followed by anything but a delimiter or
+    the end of the line, or the end of the file). That record is rejected (``unterminated_quote``
+    when it spanned lines, else ``bad_row``) and the lines after its first line are read again
+    as rows, so one stray quote costs its own row and not the rest of the file. A record over
+    ``max_record_bytes`` is ``too_large``; an open quote in it is skipped to where it closes
+    (or, if it never does, the file is read again from the line after it).
+    """
+    with src.open() as raw:
+        lines = _LineStream(raw, src.limits.max_record_bytes, keep=True, max_lines=_max_lines(src))
+        for _ in range(start_line):
+            if next(lines, None) is None:
+                return
+        lines.take()
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
+        header: list[str] | None = state["header"]
+        if header is None:
+            try:
+                for row in reader:
+                    if row:
+                        header = row
+                        break
+            except (csv.Error, _RecordTooLarge) as exc:
+                raise _FileProblem("bad_header", f"line {reader.line_num}: {exc}") from None
+            if header is None:
+                return
+            state["header"] = header
+            lines.take()
         while True:
+            first = lines.lineno + 1
             try:
                 row = next(reader)
             except StopIteration:
-                return
-            except csv.Error as exc:
-                # The csv reader starts afresh on the next line after an error.
-                lines.take()
-                yield Reject(f.relpath, index, "bad_row", f"line {reader.line_num}: {exc}")
+                break
+            except _RecordTooLarge as exc:
+                yield Reject(
+                    src.relpath,
+                    index,
+                    "too_large",
+                    f"the row starting on line {first} is longer than "
+                    f"{src.limits.max_record_bytes:,} bytes (limits.max_record_bytes); skipped",
+                )
                 index += 1
+                lines.take()
+                if exc.quotes % 2 and not lines.skip_open_quote():
+                    # The quote never closed: read again from the line after it opened.
+                    raise _Restart(first, index) from None
+                lines.take()
+                reader = csv.reader(lines, delimiter=delimiter, strict=True)
+                continue
+            except csv.Error as exc:
+                kept = lines.record_lines
+                spanned = len(kept) > 1
+                lines.take()
+                reason = "unterminated_quote" if spanned else "bad_row"
+                detail = f"line {lines.lineno}: {exc}"
+                if spanned:
+                    detail = (
+                        f"line {first}: a quoted field opened on this row does not close where "
+                        f"the row ends ({exc}); the row is skipped and the lines after it are "
+                        "read as rows"
+                    )
+                    lines.push_back(kept[1:], first + 1)
+                yield Reject(src.relpath, index, reason, detail)
+                index += 1
+                reader = csv.reader(lines, delimiter=delimiter, strict=True)
                 continue
             encoding, problem = lines.take()
             if problem is not None:
-                yield Reject(f.relpath, index, problem[0], problem[1])
+                yield Reject(src.relpath, index, problem[0], problem[1])
             elif not row:
                 continue
             elif len(row) != len(header):
                 yield Reject(
-                    f.relpath,
+                    src.relpath,
                     index,
                     "bad_row",
-                    f"line {reader.line_num}: {len(row)} fields, the header has {len(header)}",
+                    f"line {lines.lineno}: {len(row)} fields, the header has {len(header)}",
                 )
             else:
-                yield _record(f.relpath, index, zip(header, row, strict=True), encoding)
+                yield _record(src.relpath, index, zip(header, row, strict=True), encoding)
             index += 1
+        yield from _garbage_reject(src, raw, index)
 
 
-def read_csv(f: InputFile, compression: str | None) -> Iterator[Item]:
+def read_csv(src: Source) -> Iterator[Item]:
     """Read a comma-separated file with a header row, streamed."""
-    return _read_delimited(f, compression, ",")
+    return _read_delimited(src, ",")
 
 
-def read_tsv(f: InputFile, compression: str | None) -> Iterator[Item]:
+def read_tsv(src: Source) -> Iterator[Item]:
     """Read a tab-separated file with a header row, streamed."""
-    return _read_delimited(f, compression, "\t")
+    return _read_delimited(src, "\t")
 
 
 # --------------------------------------------------------------------------------------------
 # Parquet
 
+_PARQUET_MAGIC = b"PAR1"
 
-def read_parquet(f: InputFile, compression: str | None) -> Iterator[Item]:
+
+def read_parquet(src: Source) -> Iterator[Item]:
     """Read a ``.parquet`` file in batches; a compressed one is first unpacked to a temp file.
 
     Parquet needs random access (its footer is at the end), which a decompressing stream does
-    not give, hence the temporary copy for ``.parquet.gz`` and friends.
+    not give, hence the temporary copy for ``.parquet.gz`` and friends. The copy starts only
+    after the first bytes are Parquet's magic number, and stops at ``limits.max_file_bytes``.
     """
-    if compression is None:
-        yield from _parquet_rows(f, f.path)
+    if src.compression is None:
+        yield from _parquet_rows(src, src.opened.stream())
         return
-    with tempfile.TemporaryFile() as tmp, open_decompressed(f.path, compression) as raw:
+    with tempfile.TemporaryFile() as tmp, src.open() as raw:
+        head = raw.read(len(_PARQUET_MAGIC))
+        if head != _PARQUET_MAGIC:
+            raise _FileProblem("bad_parquet", "the decompressed data is not a Parquet file")
+        tmp.write(head)
         shutil.copyfileobj(raw, tmp, _CHUNK)
         tmp.seek(0)
-        yield from _parquet_rows(f, tmp)
+        yield from _parquet_rows(src, tmp)
 
 
-def _parquet_rows(f: InputFile, source: Any) -> Iterator[Item]:
+def _parquet_rows(src: Source, source: Any) -> Iterator[Item]:
     index = 0
+    limit = src.limits.max_record_bytes
     try:
         for batch in schema.iter_parquet_batches(source):
             # A RecordBatch's rows as dicts: pyarrow converts, so no pyarrow import here.
             for row in batch.to_pylist():
-                yield _record(f.relpath, index, row.items(), "utf-8")
+                size = sum(len(v) for v in row.values() if isinstance(v, str | bytes))
+                if size > limit:
+                    yield Reject(
+                        src.relpath,
+                        index,
+                        "too_large",
+                        f"row {index} holds {size:,} characters of text, more than {limit:,} "
+                        "(limits.max_record_bytes); skipped",
+                    )
+                else:
+                    yield _record(src.relpath, index, row.items(), "utf-8")
                 index += 1
     except (OSError, ValueError) as exc:
         # pyarrow's ArrowInvalid / ArrowIOError derive from these.

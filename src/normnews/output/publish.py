@@ -7,6 +7,11 @@ list of moves is written first as a journal; a crash between two renames is fini
 run (:func:`recover`), never undone. A reader sees the old partition or the new one, never a
 half-written one. Replacing an existing partition (a rerun of the same ``run_date``) first moves
 the old folder aside into ``OUT/.trash-<run_id>/``, then moves the new one in.
+
+The journal is state, and state is validated before it is trusted (:func:`read_journal`): the
+staging name must match ``.staging-<run_id>``, every move a relative path inside OUT without
+``..``, under one of the published folders, and the manifest ``_runs/<run_id>.json``. A journal
+that fails the check is refused with its path and the fix (exit 74); nothing is moved or deleted.
 """
 
 from __future__ import annotations
@@ -14,12 +19,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from normnews.errors import NormnewsError
+from normnews.errors import NormnewsError, StateCorrupt
 from normnews.failpoints import failpoint
 
 log = logging.getLogger("normnews")
@@ -65,13 +71,75 @@ def _journal_path(out: Path) -> Path:
 class PublishError(NormnewsError):
     """A publish cannot be completed from its journal (staged data missing)."""
 
+    status = "publish_error"
+
+
+_STAGING_NAME = re.compile(r"\.staging-(?P<run_id>[0-9]{8}-[0-9a-f]{12})")
+_MOVE_ROOTS = frozenset({"articles", "duplicates", "rejects", "_state"})
+_JOURNAL_KEYS = {"staging": str, "moves": list, "manifest": str, "manifest_bytes": str}
+
+
+def _bad_journal(path: Path, why: str) -> StateCorrupt:
+    return StateCorrupt(
+        f"publish journal {path} cannot be trusted: {why}. normnews writes it only with its own "
+        "staging names and paths inside the output root, so it was edited or damaged. Nothing "
+        "was moved or deleted. Look at it, then delete it; if a publish was interrupted, rerun "
+        "with --reprocess for that run_date."
+    )
+
+
+def _safe_rel(rel: object) -> bool:
+    """A relative ``/``-separated path without ``..``, under a published folder."""
+    if not isinstance(rel, str) or not rel or "\\" in rel or "\x00" in rel:
+        return False
+    parts = PurePosixPath(rel).parts
+    return (
+        not rel.startswith("/")
+        and all(p not in ("", ".", "..") for p in parts)
+        and parts[0] in _MOVE_ROOTS
+    )
+
+
+def read_journal(out: Path) -> dict[str, object] | None:
+    """The publish journal under ``out``, validated; ``None`` when there is none.
+
+    An unreadable (half-written) journal is removed: a journal is only ever replaced atomically,
+    so one that does not parse was never complete, and nothing had been moved yet.
+
+    Raises:
+        StateCorrupt: The journal parses but is not one normnews wrote (see module docstring).
+    """
+    path = _journal_path(out)
+    try:
+        journal = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        path.unlink(missing_ok=True)
+        return None
+    if not isinstance(journal, dict):
+        raise _bad_journal(path, "it is not a JSON object")
+    for key, kind in _JOURNAL_KEYS.items():
+        if not isinstance(journal.get(key), kind):
+            raise _bad_journal(path, f"{key!r} is missing or not a {kind.__name__}")
+    staging = _STAGING_NAME.fullmatch(journal["staging"])
+    if staging is None:
+        raise _bad_journal(path, f"staging {journal['staging']!r} is not a staging folder name")
+    bad = [m for m in journal["moves"] if not _safe_rel(m)]
+    if bad:
+        raise _bad_journal(path, f"moves {bad[:3]!r} are not paths inside the output root")
+    if journal["manifest"] != f"_runs/{staging['run_id']}.json":
+        raise _bad_journal(path, f"manifest {journal['manifest']!r} is not this run's manifest")
+    return journal
+
 
 def pending_publish(out: Path) -> str | None:
     """The staging folder name of a publish whose journal is written but not finished."""
     try:
-        return str(json.loads(_journal_path(out).read_text(encoding="utf-8"))["staging"])
-    except (OSError, ValueError, KeyError):
+        journal = read_journal(out)
+    except StateCorrupt:
         return None
+    return None if journal is None else str(journal["staging"])
 
 
 def publish(out: Path, staging: Path, moves: list[Move], manifest: tuple[Path, bytes]) -> None:
@@ -139,20 +207,16 @@ def recover(out: Path) -> str | None:
 
     Returns:
         The staging folder name of the publish that was finished, or ``None``.
+
+    Raises:
+        StateCorrupt: The journal is not one normnews wrote (see :func:`read_journal`).
     """
     finished: str | None = None
-    path = _journal_path(out)
-    if path.exists():
-        try:
-            journal = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            # A journal is only ever replaced atomically, so an unreadable one means it was
-            # never complete: nothing had been moved yet.
-            path.unlink(missing_ok=True)
-        else:
-            log.warning("finishing an interrupted publish of %s", journal["staging"])
-            _roll_forward(out, journal)
-            finished = str(journal["staging"])
+    journal = read_journal(out)
+    if journal is not None:
+        log.warning("finishing an interrupted publish of %s", journal["staging"])
+        _roll_forward(out, journal)
+        finished = str(journal["staging"])
     for leftover in sorted(out.glob(".staging-*")) + sorted(out.glob(".trash-*")):
         log.info("removing abandoned %s", leftover.name)
         shutil.rmtree(leftover, ignore_errors=True)
