@@ -35,6 +35,7 @@ from typing import Any, TypeVar
 
 from normnews.clean.census import LineCensus
 from normnews.config import JobConfig
+from normnews.dates import undated_feed_warnings
 from normnews.dedup import Deduper, HistoryIndex, Match, effective_params
 from normnews.dedup.signatures import Permutations
 from normnews.errors import (
@@ -457,6 +458,8 @@ def _run_staged(
     counts: Counter[str] = Counter()
     reject_reasons: Counter[str] = Counter()
     edit_steps: Counter[str] = Counter()
+    dates_given: Counter[str] = Counter()
+    dates_failed: Counter[str] = Counter()
     workers = config.effective_workers
     window = 2 * workers
 
@@ -511,6 +514,8 @@ def _run_staged(
                     result.lengths,
                 )
             edit_steps.update(result.edit_steps)
+            dates_given.update(result.dates_given)
+            dates_failed.update(result.dates_failed)
             done += batch.items
             report("process", done, None)
     writers["rejects"].write_rows(pending_rejects)
@@ -519,6 +524,8 @@ def _run_staged(
             "%d more rejects not logged; all are in the rejects dataset",
             sum(reject_reasons.values()) - _LOGGED_REJECTS,
         )
+    for message in undated_feed_warnings(dates_given, dates_failed, config.dedup.survivor):
+        log.warning("%s", message)
     records_in = sum(reader.records_per_file.values())
     t = timer.lap("process", t, "dedup")
 
@@ -538,6 +545,7 @@ def _run_staged(
         rejects=n_rejects,
         files=len(plan.todo),
         files_skipped=plan.skipped,
+        date_parse_failures=dates_failed.total(),
     )
     if kept_rows + len(matches) + n_rejects != records_in:
         raise AssertionError(

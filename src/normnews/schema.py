@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.dataset as pds
 import pyarrow.parquet as pq
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 """Bumped whenever a column is added; columns are never renamed or removed."""
 
 EDIT_TYPE = pa.struct([("step", pa.string()), ("detail", pa.string())])
@@ -31,6 +31,9 @@ ARTICLES = pa.schema(
         pa.field("guid", pa.string()),
         pa.field("encoding", pa.string()),
         pa.field("edits", pa.list_(EDIT_TYPE)),
+        # A JSON object of strings (kept fields, an unparsed date): one type whatever the feeds
+        # hold, read by DuckDB (->>), Spark (from_json) and pandas (json.loads) alike.
+        pa.field("extra", pa.string()),
     ],
     metadata={"normnews.schema_version": SCHEMA_VERSION, "normnews.dataset": "articles"},
 )
@@ -89,6 +92,7 @@ RAW = pa.schema(
         pa.field("published", pa.string()),
         pa.field("guid", pa.string()),
         pa.field("encoding", pa.string()),
+        pa.field("extra", pa.string()),
         pa.field("reason", pa.string()),
         pa.field("detail", pa.string()),
     ],
