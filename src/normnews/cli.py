@@ -171,6 +171,14 @@ def run_command(
             show_default=False,
         ),
     ] = None,
+    feed: Annotated[
+        str | None,
+        typer.Option(
+            help="Use the field mapping [feeds.NAME] of the config for every file of this run "
+            "(which field is the title, text, url, date, id; CSV columns; extra fields).",
+            metavar="NAME",
+        ),
+    ] = None,
     threshold: Annotated[
         float | None,
         typer.Option(help="Jaccard similarity at or above which two articles are duplicates."),
@@ -214,6 +222,7 @@ def run_command(
             reprocess=reprocess,
             max_error_rate=max_error_rate,
             allow_empty=allow_empty,
+            feed=feed,
             **{"dedup.threshold": threshold, "dedup.enabled": dedup, "dedup.history": history},
         )
         result = _run_with_progress(cfg, show_bar=not use_json and sys.stderr.isatty())

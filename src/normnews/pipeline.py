@@ -281,6 +281,7 @@ class _Reader:
         self.todo = todo
         self.batch_size = config.batch_size
         self.limits = config.limits
+        self.mapping_for = config.mapping_for
         self.records_per_file: dict[str, int] = {}
         self.digests: dict[str, str | None] = {}
         """The content hash of what was actually read (``None``: not opened, so not done)."""
@@ -293,7 +294,7 @@ class _Reader:
         for f, _ in self.todo:
             n = 0
             stats = ReadStats()
-            for item in read_file(f, self.limits, stats):
+            for item in read_file(f, self.limits, stats, self.mapping_for(f.relpath)):
                 n += 1
                 batch.append(item)
                 if len(batch) >= self.batch_size:
@@ -593,7 +594,7 @@ def _run_staged(
             f"{n_rejects} of {records_in} input records were rejected ({rate:.1%}), more than "
             f"max_error_rate {config.max_error_rate:.1%}; nothing was published. Reasons: "
             f"{dict(reject_reasons)}. The first {len(first_rejects)} are listed in "
-            f"{failed_path}; fix the feed, or raise --max-error-rate."
+            f"{failed_path}; fix the feed, or raise --max-error-rate." + _first_hint(first_rejects)
         )
 
     state = staging / STATE_DIR
@@ -640,6 +641,15 @@ def _run_staged(
     publish(out, staging, moves, (target, manifest.to_json()))
     timer.lap("publish", t)
     return RunResult("ok", run_id, day.isoformat(), out, target, dict(counts))
+
+
+def _first_hint(first_rejects: list[dict[str, Any]]) -> str:
+    """The fix a reader's reject suggests (a header-less CSV), repeated in the run's error."""
+    for row in first_rejects:
+        detail = str(row.get("detail") or "")
+        if "No header?" in detail:
+            return f" {row['source']}: No header?" + detail.split("No header?", 1)[1]
+    return ""
 
 
 def _open_history(config: JobConfig, include_day: bool) -> HistoryIndex | None:

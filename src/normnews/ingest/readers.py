@@ -85,12 +85,12 @@ import sys
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
 from normnews import schema
-from normnews.config import LimitsConfig
+from normnews.config import FeedMapping, LimitsConfig
 from normnews.ingest.compression import open_decompressed, stream_error_reason, trailing_garbage
 from normnews.ingest.decode import DecodeError, decode_bytes, sniff_stream
 from normnews.ingest.discover import (
@@ -115,6 +115,7 @@ class Source:
     opened: OpenedInput
     compression: str | None
     limits: LimitsConfig
+    fields: Fields = field(default_factory=lambda: Fields())
 
     def open(self) -> io.BufferedReader:
         """A fresh stream of the decompressed bytes, bounded by ``limits.max_file_bytes``."""
@@ -164,11 +165,55 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "guid": ("id", "guid"),
 }
 """RawRecord field -> input field names, in the order they are tried (lower case)."""
-_TITLE_ALIASES = FIELD_ALIASES["title"]
-_TEXT_ALIASES = FIELD_ALIASES["text"]
-_URL_ALIASES = FIELD_ALIASES["url"]
-_PUBLISHED_ALIASES = FIELD_ALIASES["published"]
-_GUID_ALIASES = FIELD_ALIASES["guid"]
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Which input fields feed which record field, for one file (a feed's mapping, if any).
+
+    Each field's names are tried in order (lower case); a mapped field comes before the
+    built-in names. ``extra`` fields are kept in the record's ``extra`` JSON object.
+    ``columns``, ``delimiter`` and ``quoting`` are for CSV/TSV.
+    """
+
+    title: tuple[str, ...] = FIELD_ALIASES["title"]
+    text: tuple[str, ...] = FIELD_ALIASES["text"]
+    url: tuple[str, ...] = FIELD_ALIASES["url"]
+    published: tuple[str, ...] = FIELD_ALIASES["published"]
+    guid: tuple[str, ...] = FIELD_ALIASES["guid"]
+    extra: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+    delimiter: str | None = None
+    quoting: bool = True
+
+    @classmethod
+    def of(cls, mapping: FeedMapping | None) -> Fields:
+        """The fields of ``mapping`` (the built-in names alone for ``None``)."""
+        if mapping is None:
+            return cls()
+
+        def names(mapped: str | None, builtin: str) -> tuple[str, ...]:
+            found = FIELD_ALIASES[builtin]
+            if mapped is None:
+                return found
+            key = mapped.strip().lower()
+            return (key, *(alias for alias in found if alias != key))
+
+        return cls(
+            title=names(mapping.title, "title"),
+            text=names(mapping.text, "text"),
+            url=names(mapping.url, "url"),
+            published=names(mapping.published, "published"),
+            guid=names(mapping.id, "guid"),
+            extra=tuple(dict.fromkeys(e.strip().lower() for e in mapping.extra)),
+            columns=mapping.columns,
+            delimiter=mapping.delimiter,
+            quoting=mapping.quoting,
+        )
+
+
+DEFAULT_FIELDS = Fields()
+
 
 CONTAINER_KEYS = ("articles", "items", "data", "records", "entries", "results", "documents")
 """Keys under which a ``.json`` object may hold its array of articles, tried in this order."""
@@ -211,7 +256,10 @@ class _RecordTooLarge(Exception):
 
 
 def read_file(
-    f: InputFile, limits: LimitsConfig | None = None, stats: ReadStats | None = None
+    f: InputFile,
+    limits: LimitsConfig | None = None,
+    stats: ReadStats | None = None,
+    mapping: FeedMapping | None = None,
 ) -> Iterator[Item]:
     """Read one input file into raw records and rejects. Never raises.
 
@@ -219,6 +267,7 @@ def read_file(
         f: A file found by :func:`~normnews.ingest.discover.discover`.
         limits: Size limits (default: :class:`~normnews.config.LimitsConfig` defaults).
         stats: Filled with the content hash of what was read, when given.
+        mapping: The feed's field mapping (:meth:`~normnews.config.JobConfig.mapping_for`).
 
     Yields:
         :class:`RawRecord` and :class:`Reject` items in file order, at least one per file (see
@@ -248,7 +297,9 @@ def read_file(
         if fmt is None:
             yield Reject(f.relpath, None, "unsupported_format", _unsupported_detail(f.relpath))
             return
-        yield from _read_opened(Source(f.relpath, opened, compression, limits), fmt, f.size)
+        yield from _read_opened(
+            Source(f.relpath, opened, compression, limits, Fields.of(mapping)), fmt, f.size
+        )
 
 
 def _read_opened(src: Source, fmt: str, size: int) -> Iterator[Item]:
@@ -361,26 +412,41 @@ def _pick(fields: dict[str, list[Any]], aliases: tuple[str, ...]) -> str | None:
 
 
 def _record(
-    source: str, index: int, pairs: Iterable[tuple[Any, Any]], encoding: str
+    source: str,
+    index: int,
+    pairs: Iterable[tuple[Any, Any]],
+    encoding: str,
+    names: Fields = DEFAULT_FIELDS,
+    hint: str = "",
 ) -> RawRecord | Reject:
-    """A raw record from field/value pairs, or the reject saying why there is no text."""
+    """A raw record from field/value pairs, or the reject saying why there is no text (with
+    ``hint`` appended to a ``missing_text`` detail)."""
     fields = _fields(pairs)
-    text = _pick(fields, FIELD_ALIASES["text"])
+    text = _pick(fields, names.text)
     if text is None:
-        return _text_reject(source, index, fields)
+        return _text_reject(source, index, fields, names.text, hint)
     return RawRecord(
         source=source,
         record=index,
-        title=_pick(fields, FIELD_ALIASES["title"]),
+        title=_pick(fields, names.title),
         text=text,
-        url=_pick(fields, FIELD_ALIASES["url"]),
-        published=_pick(fields, FIELD_ALIASES["published"]),
-        guid=_pick(fields, FIELD_ALIASES["guid"]),
+        url=_pick(fields, names.url),
+        published=_pick(fields, names.published),
+        guid=_pick(fields, names.guid),
         encoding=encoding,
+        extra=_extra({name: _pick(fields, (name,)) for name in names.extra}),
     )
 
 
-def _record_from_object(source: str, index: int, obj: dict[Any, Any], encoding: str) -> Item:
+def _extra(values: dict[str, str | None]) -> str | None:
+    """Kept fields as a JSON object with sorted keys (missing ones left out), or ``None``."""
+    kept = {name: value for name, value in values.items() if value is not None}
+    return json.dumps(kept, ensure_ascii=False, sort_keys=True) if kept else None
+
+
+def _record_from_object(
+    source: str, index: int, obj: dict[Any, Any], encoding: str, names: Fields = DEFAULT_FIELDS
+) -> Item:
     """:func:`_record` for a decoded JSON object (the common case, made cheap).
 
     When every key is already a plain lower-case name (as feeds write them), aliases are looked
@@ -389,19 +455,22 @@ def _record_from_object(source: str, index: int, obj: dict[Any, Any], encoding: 
     """
     for key in obj:
         if key != key.strip().lower():
-            return _record(source, index, obj.items(), encoding)
-    text = _pick_one(obj, _TEXT_ALIASES)
+            return _record(source, index, obj.items(), encoding, names)
+    text = _pick_one(obj, names.text)
     if text is None:
-        return _record(source, index, obj.items(), encoding)  # for the reject's detail
+        return _record(source, index, obj.items(), encoding, names)  # for the reject's detail
     return RawRecord(
         source=source,
         record=index,
-        title=_pick_one(obj, _TITLE_ALIASES),
+        title=_pick_one(obj, names.title),
         text=text,
-        url=_pick_one(obj, _URL_ALIASES),
-        published=_pick_one(obj, _PUBLISHED_ALIASES),
-        guid=_pick_one(obj, _GUID_ALIASES),
+        url=_pick_one(obj, names.url),
+        published=_pick_one(obj, names.published),
+        guid=_pick_one(obj, names.guid),
         encoding=encoding,
+        extra=_extra({name: _pick_one(obj, (name,)) for name in names.extra})
+        if names.extra
+        else None,
     )
 
 
@@ -415,8 +484,13 @@ def _pick_one(obj: dict[Any, Any], aliases: tuple[str, ...]) -> str | None:
     return None
 
 
-def _text_reject(source: str, index: int, fields: dict[str, list[Any]]) -> Reject:
-    aliases = FIELD_ALIASES["text"]
+def _text_reject(
+    source: str,
+    index: int,
+    fields: dict[str, list[Any]],
+    aliases: tuple[str, ...] = FIELD_ALIASES["text"],
+    hint: str = "",
+) -> Reject:
     present = [alias for alias in aliases if alias in fields]
     blank = [
         alias
@@ -431,7 +505,7 @@ def _text_reject(source: str, index: int, fields: dict[str, list[Any]]) -> Rejec
         detail = f"text field {present[0]!r} holds a {kind}, not text; fields present: {names}"
     else:
         detail = f"no text field (looked for {', '.join(aliases)}); fields present: {names}"
-    return Reject(source, index, "missing_text", detail)
+    return Reject(source, index, "missing_text", detail + hint)
 
 
 # --------------------------------------------------------------------------------------------
@@ -550,7 +624,7 @@ def read_json(src: Source) -> Iterator[Item]:
         if exc.msg == "Extra data" and _first_line_is_object(text):
             # Several top-level objects, one per line: JSON lines saved with a .json suffix.
             numbered = ((n, line, encoding, None) for n, line in enumerate(text.split("\n"), 1))
-            yield from _json_lines(src.relpath, numbered)
+            yield from _json_lines(src.relpath, numbered, src.fields)
             return
         raise _FileProblem(
             "bad_json", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
@@ -564,7 +638,7 @@ def read_json(src: Source) -> Iterator[Item]:
     if isinstance(doc, dict):
         items = _container(doc)
         if items is None:
-            yield _record_from_object(src.relpath, 0, mend(doc), encoding)
+            yield _record_from_object(src.relpath, 0, mend(doc), encoding, src.fields)
             return
     elif isinstance(doc, list):
         items = doc
@@ -575,7 +649,7 @@ def read_json(src: Source) -> Iterator[Item]:
         )
     for index, item in enumerate(items):
         if isinstance(item, dict):
-            yield _record_from_object(src.relpath, index, mend(item), encoding)
+            yield _record_from_object(src.relpath, index, mend(item), encoding, src.fields)
         else:
             yield Reject(
                 src.relpath, index, "not_an_object", f"array item {index} is a {_json_type(item)}"
@@ -594,14 +668,16 @@ def _read_json_streamed(src: Source) -> Iterator[Item]:
         index = 0
         try:
             for value in json_values(text.read, limit, CONTAINER_KEYS):
-                yield _json_value(src.relpath, index, value, codec, limit)
+                yield _json_value(src.relpath, index, value, codec, limit, src.fields)
                 index += 1
         except JsonStreamError as exc:
             raise _FileProblem("bad_json", f"not valid JSON: {exc}") from None
         yield from _garbage_reject(src, raw, index)
 
 
-def _json_value(source: str, index: int, value: str | None, encoding: str, limit: int) -> Item:
+def _json_value(
+    source: str, index: int, value: str | None, encoding: str, limit: int, names: Fields
+) -> Item:
     if value is None:
         detail = f"array item {index} is longer than {limit:,} characters (limits.max_record_bytes)"
         return Reject(source, index, "too_large", detail)
@@ -614,7 +690,7 @@ def _json_value(source: str, index: int, value: str | None, encoding: str, limit
     if _may_hold_surrogates(value):
         item = _without_surrogates(item)
     try:
-        return _record_from_object(source, index, item, encoding)
+        return _record_from_object(source, index, item, encoding, names)
     except (ValueError, RecursionError) as exc:
         return Reject(source, index, "bad_json", f"array item {index}: {exc}")
 
@@ -902,7 +978,9 @@ def _max_lines(src: Source) -> int:
 
 
 def _json_lines(
-    source: str, numbered: Iterable[tuple[int, str, str, tuple[str, str] | None]]
+    source: str,
+    numbered: Iterable[tuple[int, str, str, tuple[str, str] | None]],
+    names: Fields = DEFAULT_FIELDS,
 ) -> Iterator[Item]:
     """Records from ``(line number, line, encoding, problem)`` of a JSON-lines text."""
     index = 0
@@ -912,11 +990,13 @@ def _json_lines(
         elif not line.strip():
             continue
         else:
-            yield _json_line(source, index, lineno, line, encoding)
+            yield _json_line(source, index, lineno, line, encoding, names)
         index += 1
 
 
-def _json_line(source: str, index: int, lineno: int, line: str, encoding: str) -> Item:
+def _json_line(
+    source: str, index: int, lineno: int, line: str, encoding: str, names: Fields
+) -> Item:
     try:
         obj = json.loads(line)
         if _may_hold_surrogates(line) and isinstance(obj, dict):
@@ -937,7 +1017,7 @@ def _json_line(source: str, index: int, lineno: int, line: str, encoding: str) -
             f"line {lineno} is a JSON {_json_type(obj)}, not an object",
         )
     try:
-        return _record_from_object(source, index, obj, encoding)
+        return _record_from_object(source, index, obj, encoding, names)
     except (ValueError, RecursionError) as exc:
         return Reject(source, index, "bad_json", f"line {lineno}: not usable: {exc}")
 
@@ -953,7 +1033,7 @@ def read_jsonl(src: Source) -> Iterator[Item]:
                 yield lines.lineno, line, encoding, problem
 
         index = 0
-        for item in _json_lines(src.relpath, numbered()):
+        for item in _json_lines(src.relpath, numbered(), src.fields):
             index += 1
             yield item
         yield from _garbage_reject(src, raw, index)
@@ -970,7 +1050,9 @@ class _Restart(Exception):
 
 def _read_delimited(src: Source, delimiter: str) -> Iterator[Item]:
     """CSV/TSV records; a pass restarts after an over-long unterminated quote (rare)."""
-    header: list[str] | None = None
+    delimiter = src.fields.delimiter or delimiter
+    # Named columns: the file has no header row, its first row is data.
+    header: list[str] | None = list(src.fields.columns) or None
     start_line, index = 0, 0
     while True:
         state: dict[str, Any] = {"header": header}
@@ -1001,8 +1083,9 @@ def _csv_pass(
             if next(lines, None) is None:
                 return
         lines.take()
-        reader = csv.reader(lines, delimiter=delimiter, strict=True)
+        reader = _csv_reader(lines, delimiter, src.fields.quoting)
         header: list[str] | None = state["header"]
+        hint = ""
         if header is None:
             try:
                 for row in reader:
@@ -1015,6 +1098,8 @@ def _csv_pass(
                 return
             state["header"] = header
             lines.take()
+        if not src.fields.columns:
+            hint = _no_header_hint(header, src.fields.text)
         while True:
             first = lines.lineno + 1
             try:
@@ -1035,7 +1120,7 @@ def _csv_pass(
                     # The quote never closed: read again from the line after it opened.
                     raise _Restart(first, index) from None
                 lines.take()
-                reader = csv.reader(lines, delimiter=delimiter, strict=True)
+                reader = _csv_reader(lines, delimiter, src.fields.quoting)
                 continue
             except csv.Error as exc:
                 kept = lines.record_lines
@@ -1052,7 +1137,7 @@ def _csv_pass(
                     lines.push_back(kept[1:], first + 1)
                 yield Reject(src.relpath, index, reason, detail)
                 index += 1
-                reader = csv.reader(lines, delimiter=delimiter, strict=True)
+                reader = _csv_reader(lines, delimiter, src.fields.quoting)
                 continue
             encoding, problem = lines.take()
             if problem is not None:
@@ -1067,9 +1152,39 @@ def _csv_pass(
                     f"line {lines.lineno}: {len(row)} fields, the header has {len(header)}",
                 )
             else:
-                yield _record(src.relpath, index, zip(header, row, strict=True), encoding)
+                pairs = zip(header, row, strict=True)
+                yield _record(src.relpath, index, pairs, encoding, src.fields, hint)
             index += 1
         yield from _garbage_reject(src, raw, index)
+
+
+def _csv_reader(lines: Iterator[str], delimiter: str, quoting: bool) -> Any:
+    """The csv module's reader in strict mode, quoting with ``"`` or not at all."""
+    return csv.reader(
+        lines,
+        delimiter=delimiter,
+        strict=True,
+        quoting=csv.QUOTE_MINIMAL if quoting else csv.QUOTE_NONE,
+    )
+
+
+def _no_header_hint(header: list[str], text_names: tuple[str, ...]) -> str:
+    """What a ``missing_text`` reject of a CSV adds: the header row may be data, and the two
+    config lines that name the columns (the longest value guessed as the text, the next
+    longest non-number as the title)."""
+    if any(name.strip().lower() in text_names for name in header):
+        return ""
+    order = sorted(range(len(header)), key=lambda i: -len(header[i]))
+    names = [f"col{i + 1}" for i in range(len(header))]
+    names[order[0]] = "text"
+    rest = [i for i in order[1:] if not header[i].strip().replace(".", "").isdigit()]
+    if rest:
+        names[rest[0]] = "title"
+    columns = ", ".join(f'"{n}"' for n in names)
+    return (
+        ". No header? The first row was read as the header; if the file has none, name its "
+        f"columns in normnews.toml:\n[feeds.myfeed]\ncolumns = [{columns}]"
+    )
 
 
 def read_csv(src: Source) -> Iterator[Item]:
@@ -1125,7 +1240,7 @@ def _parquet_rows(src: Source, source: Any) -> Iterator[Item]:
                         "(limits.max_record_bytes); skipped",
                     )
                 else:
-                    yield _record(src.relpath, index, row.items(), "utf-8")
+                    yield _record(src.relpath, index, row.items(), "utf-8", src.fields)
                 index += 1
     except (OSError, ValueError) as exc:
         # pyarrow's ArrowInvalid / ArrowIOError derive from these.
