@@ -67,7 +67,7 @@ class Article:
     article_id: str
     source: str
     record: int
-    title: str
+    title: str | None
     text: str
     url: str | None
     published: datetime | None

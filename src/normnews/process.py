@@ -162,7 +162,7 @@ def process_record(raw: RawRecord, setup: WorkerSetup) -> Article | Reject:
         article_id=article_id(raw.source, raw.record, setup.digests.get(raw.source, "")),
         source=raw.source,
         record=raw.record,
-        title=result.title,
+        title=result.title or None,  # no title (or one cleaned away) is null, never ""
         text=result.text,
         url=raw.url,
         published=published,
