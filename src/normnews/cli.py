@@ -121,8 +121,8 @@ def run_command(
     input_dir: Annotated[
         Path,
         typer.Argument(
-            help="Directory of input files (.txt .md .jsonl .ndjson .json .csv .tsv .parquet, "
-            "optionally .gz .bz2 .xz .zst).",
+            help="Directory of input files (.txt .md .jsonl .ndjson .json .csv .tsv .parquet "
+            ".html .htm, optionally .gz .bz2 .xz .zst).",
             show_default=False,
         ),
     ],

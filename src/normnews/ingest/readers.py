@@ -25,10 +25,16 @@ Formats (:data:`READERS`):
   (``bad_row``).
 - ``.parquet``: streamed in batches through :mod:`normnews.schema`; columns are matched by the
   same aliases. Timestamps and dates become ISO 8601 strings.
+- ``.html`` / ``.htm``: a saved page, one article (record 0), extracted with trafilatura
+  (:mod:`normnews.ingest.html`). So is a ``.txt``/``.md`` file, or a record's text field, that
+  is really a page (:func:`is_markup`), and a record's ``html``/``raw_html`` field when it has
+  no text field. The page's title, URL and date fill what the record lacks; its author and
+  site name go to ``extra``. A page without article text is ``empty_text``.
 
 Any of them may end in ``.gz``, ``.bz2``, ``.xz`` or ``.zst``, decompressed on the fly.
 
-Fields: the first alias in :data:`FIELD_ALIASES` that is present (case-insensitively, surrounding
+Fields: a feed's mapping (:class:`Fields`, from ``[feeds.NAME]``) is tried first, then the first
+alias in :data:`FIELD_ALIASES` that is present (case-insensitively, surrounding
 spaces ignored) with a non-blank value wins. Strings are kept as they are; numbers become
 ``str(number)``; dates and times become ISO 8601; ``true``/``false``, ``null``, lists and objects
 count as missing. A record without usable text is rejected here: ``missing_text`` when no text
@@ -213,6 +219,22 @@ class Fields:
 
 
 DEFAULT_FIELDS = Fields()
+
+
+HTML_FIELDS = ("html", "raw_html")
+"""Fields holding a page's markup, used when a record has no text field."""
+
+_MARKUP = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+
+
+def is_markup(text: str) -> bool:
+    """Whether ``text`` is an HTML document rather than text: it starts as one does (a doctype
+    or an ``<html>``/``<head>``/``<body>`` tag, perhaps after comments).
+
+    >>> is_markup("<!DOCTYPE html><html><body>x</body></html>"), is_markup("A <b>bold</b> claim")
+    (True, False)
+    """
+    return _MARKUP.match(text, 0, 4096) is not None
 
 
 CONTAINER_KEYS = ("articles", "items", "data", "records", "entries", "results", "documents")
@@ -423,8 +445,25 @@ def _record(
     ``hint`` appended to a ``missing_text`` detail)."""
     fields = _fields(pairs)
     text = _pick(fields, names.text)
+    page = text if text is not None and is_markup(text) else None
     if text is None:
-        return _text_reject(source, index, fields, names.text, hint)
+        page = _pick(fields, HTML_FIELDS)
+        if page is None:
+            return _text_reject(source, index, fields, names.text, hint)
+    if page is not None:
+        return _from_page(
+            RawRecord(
+                source,
+                index,
+                _pick(fields, names.title),
+                page,
+                _pick(fields, names.url),
+                _pick(fields, names.published),
+                _pick(fields, names.guid),
+                encoding,
+                _extra({name: _pick(fields, (name,)) for name in names.extra}),
+            )
+        )
     return RawRecord(
         source=source,
         record=index,
@@ -457,8 +496,9 @@ def _record_from_object(
         if key != key.strip().lower():
             return _record(source, index, obj.items(), encoding, names)
     text = _pick_one(obj, names.text)
-    if text is None:
-        return _record(source, index, obj.items(), encoding, names)  # for the reject's detail
+    if text is None or is_markup(text):
+        # The reject's detail, an HTML field, or a page in the text field: the general path.
+        return _record(source, index, obj.items(), encoding, names)
     return RawRecord(
         source=source,
         record=index,
@@ -482,6 +522,36 @@ def _pick_one(obj: dict[Any, Any], aliases: tuple[str, ...]) -> str | None:
             if text is not None and text.strip():
                 return text
     return None
+
+
+def _from_page(raw: RawRecord) -> RawRecord | Reject:
+    """The record whose ``text`` is a page's markup, with the article trafilatura extracts;
+    the page's title, URL and date fill what the record lacks, its author and site name go to
+    ``extra``."""
+    # Imported here, not at the top: loading the extractor costs half a second, which a run
+    # without HTML must not pay (normnews.ingest.html stays trafilatura's only importer).
+    from normnews.ingest import html
+
+    page = html.extract(raw.text or "", raw.url)
+    if page is None:
+        return Reject(
+            raw.source, raw.record, "empty_text", "HTML page without article text (trafilatura)"
+        )
+    extra = dict(json.loads(raw.extra)) if raw.extra else {}
+    for key, value in (("author", page.author), ("sitename", page.sitename)):
+        if value is not None:
+            extra.setdefault(key, value)
+    return RawRecord(
+        source=raw.source,
+        record=raw.record,
+        title=raw.title or page.title,
+        text=page.text,
+        url=raw.url or page.url,
+        published=raw.published or page.date,
+        guid=raw.guid,
+        encoding=raw.encoding,
+        extra=json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None,
+    )
 
 
 def _text_reject(
@@ -586,6 +656,9 @@ def _read_one_article(src: Source, *, markdown: bool) -> Iterator[Item]:
     if data is None or not data:
         return
     text, encoding = decode_bytes(data)
+    if is_markup(text):
+        yield _from_page(RawRecord(src.relpath, 0, None, text, encoding=encoding))
+        return
     title, body = split_title(text, markdown=markdown)
     if title is None:
         yield Reject(src.relpath, 0, "empty_text", "the file holds only whitespace")
@@ -603,6 +676,18 @@ def read_txt(src: Source) -> Iterator[Item]:
 def read_md(src: Source) -> Iterator[Item]:
     """Read a ``.md`` file: one article, title on the first non-empty line without ``#``."""
     return _read_one_article(src, markdown=True)
+
+
+def read_html(src: Source) -> Iterator[Item]:
+    """Read a saved ``.html``/``.htm`` page: one article, extracted with trafilatura."""
+    data = _read_all(src)
+    if data is None or not data:
+        return
+    text, encoding = decode_bytes(data)
+    if not text.strip():
+        yield Reject(src.relpath, 0, "empty_text", "the file holds only whitespace")
+        return
+    yield _from_page(RawRecord(src.relpath, 0, None, text, encoding=encoding))
 
 
 def read_json(src: Source) -> Iterator[Item]:
@@ -1256,5 +1341,7 @@ READERS: dict[str, Reader] = {
     "csv": read_csv,
     "tsv": read_tsv,
     "parquet": read_parquet,
+    "html": read_html,
+    "htm": read_html,
 }
 """Format (the suffix before any compression suffix, without the dot) -> reader."""
