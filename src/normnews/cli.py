@@ -122,7 +122,7 @@ def run_command(
         Path,
         typer.Argument(
             help="Directory of input files (.txt .md .jsonl .ndjson .json .csv .tsv .parquet "
-            ".html .htm, optionally .gz .bz2 .xz .zst).",
+            ".html .htm .warc, optionally .gz .bz2 .xz .zst).",
             show_default=False,
         ),
     ],

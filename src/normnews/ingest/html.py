@@ -6,7 +6,8 @@ that is really markup), so text-only runs never pay for loading the extractor.
 
 trafilatura is run without comments (reader comments are not the article), with tables (they
 are the author's), deterministic settings (no deduplication cache across pages), and its
-metadata: title, URL, date, author and site name fill what the record lacks.
+metadata: title, URL, date (from metadata and markup only, never guessed from the text),
+author and site name fill what the record lacks.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ def extract(html: str, url: str | None = None) -> Page | None:
         include_comments=False,
         include_tables=True,
         deduplicate=False,
+        # Dates from the page's metadata and markup only: the extensive search guesses from
+        # any year in the text ("since 2019"), which is not the publication date.
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if doc is None:
         return None

@@ -25,6 +25,12 @@ Formats (:data:`READERS`):
   (``bad_row``).
 - ``.parquet``: streamed in batches through :mod:`normnews.schema`; columns are matched by the
   same aliases. Timestamps and dates become ISO 8601 strings.
+- ``.warc`` (usually ``.warc.gz``): a crawl, read with warcio (:mod:`normnews.ingest.warc`).
+  Each HTML response is an article like a ``.html`` page, its URL the ``WARC-Target-URI`` and
+  its date, when the page has none, the ``WARC-Date``; ``record`` counts the pages. Requests,
+  metadata and non-HTML responses are counted (logged) and skipped, not rejected; a file with
+  no page at all is ``empty_file``. A stream cut off inside a record is ``truncated_file``,
+  the pages before it kept.
 - ``.html`` / ``.htm``: a saved page, one article (record 0), extracted with trafilatura
   (:mod:`normnews.ingest.html`). So is a ``.txt``/``.md`` file, or a record's text field, that
   is really a page (:func:`is_markup`), and a record's ``html``/``raw_html`` field when it has
@@ -83,8 +89,10 @@ index the next record would have had, so ``(source, record)`` stays unique):
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
+import logging
 import re
 import shutil
 import sys
@@ -107,7 +115,10 @@ from normnews.ingest.discover import (
 )
 from normnews.ingest.jsonstream import JsonStreamError, json_values
 from normnews.ingest.safeopen import OpenedInput, UnsafeInput, open_input
+from normnews.ingest.warc import WarcCounts, WarcDamaged, WarcPage, html_pages
 from normnews.model import RawRecord, Reject
+
+log = logging.getLogger("normnews")
 
 Item = RawRecord | Reject
 """What readers yield."""
@@ -688,6 +699,63 @@ def read_html(src: Source) -> Iterator[Item]:
         yield Reject(src.relpath, 0, "empty_text", "the file holds only whitespace")
         return
     yield _from_page(RawRecord(src.relpath, 0, None, text, encoding=encoding))
+
+
+def read_warc(src: Source) -> Iterator[Item]:
+    """Read a WARC crawl: each HTML response is an article (URL from ``WARC-Target-URI``, date
+    from ``WARC-Date`` when the page has none); other records are counted and skipped."""
+    counts = WarcCounts()
+    limit = src.limits.max_record_bytes
+    index = 0
+    with src.open() as raw:
+        try:
+            for page in html_pages(raw, limit, counts):
+                yield _warc_item(src.relpath, index, page, limit)
+                index += 1
+        except WarcDamaged as exc:
+            yield Reject(
+                src.relpath,
+                index,
+                "truncated_file",
+                f"the WARC stream cannot be read on after {index} page(s): {exc}; the pages "
+                "before it are kept",
+            )
+            return
+    if counts.skipped:
+        log.info(
+            "%s: %d WARC record(s) that are not HTML responses skipped", src.relpath, counts.skipped
+        )
+    if index == 0 and counts.skipped:
+        yield Reject(
+            src.relpath,
+            None,
+            "empty_file",
+            f"no HTML response among its {counts.skipped} WARC record(s) (requests, metadata, "
+            "other media)",
+        )
+
+
+def _warc_item(relpath: str, index: int, page: WarcPage, limit: int) -> Item:
+    if len(page.body) > limit:
+        detail = f"the page is longer than {limit:,} bytes (limits.max_record_bytes); skipped"
+        return Reject(relpath, index, "too_large", detail)
+    text: str | None = None
+    encoding = page.charset or ""
+    if page.charset:
+        try:
+            text = page.body.decode(page.charset)
+        except (LookupError, UnicodeDecodeError):
+            text = None
+    if text is None:
+        try:
+            text, encoding = decode_bytes(page.body)
+        except DecodeError as exc:
+            return Reject(relpath, index, exc.reason, str(exc))
+    raw = RawRecord(relpath, index, None, text, url=page.url, encoding=encoding.lower())
+    found = _from_page(raw)
+    if isinstance(found, RawRecord) and found.published is None and page.date:
+        return dataclasses.replace(found, published=page.date)
+    return found
 
 
 def read_json(src: Source) -> Iterator[Item]:
@@ -1343,5 +1411,6 @@ READERS: dict[str, Reader] = {
     "parquet": read_parquet,
     "html": read_html,
     "htm": read_html,
+    "warc": read_warc,
 }
 """Format (the suffix before any compression suffix, without the dot) -> reader."""
