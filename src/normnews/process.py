@@ -130,7 +130,9 @@ def parse_published(value: str | None) -> tuple[datetime | None, Edit | None]:
     parsed, note = parse_date_noted(value)
     if parsed is None:
         return None, Edit("published", f"could not parse {value.strip()[:60]!r}; set to null")
-    return parsed, None if note is None else Edit("published", f"{value.strip()[:60]!r}: {note}")
+    return parsed, None if note is None else Edit(
+        "published_zone", f"{value.strip()[:60]!r}: {note}"
+    )
 
 
 def process_record(raw: RawRecord, setup: WorkerSetup) -> Article | Reject:
