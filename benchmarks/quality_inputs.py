@@ -92,7 +92,8 @@ def markdown(res: dict[str, Any]) -> str:
             f"{rd['parsed']:,} of {rd['records']:,} `date` values parse "
             f"({rd['parsed_share']:.2%}); {rd['parsed_with_unknown_zone_ignored']} of them carry "
             "line noise after the time that dateutil reads as an unknown zone name, ignored "
-            f"(taken as UTC, with a `published_zone` edit). Failures (sample): {rd['failures_sample'][:5]}.",
+            "(taken as UTC, with a `published_zone` edit). Failures (sample): "
+            f"{rd['failures_sample'][:5]}.",
             "",
             "## AG News as shipped (header-less test.csv.gz)",
             "",
