@@ -1,15 +1,44 @@
 """Job-level errors. Record-level problems never raise: they become reject rows.
 
-The CLI maps each class to an exit code (see ``normnews.cli``); the library never exits.
+The CLI maps each class to an exit code and a ``status`` word (see ``normnews.cli``); the
+library never exits. ``status`` is the snake_case word the summary line carries: a subclass
+that sets none gets its class name in snake_case (``LockHeld`` → ``lock_held``), so every error
+has one, and the README's status table is generated from these classes.
 """
 
 from __future__ import annotations
+
+import re
+from typing import Any
+
+_CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def snake_case(name: str) -> str:
+    """``TooManyRejects`` → ``too_many_rejects``.
+
+    >>> snake_case("TooManyRejects"), snake_case("HTTPError")
+    ('too_many_rejects', 'http_error')
+    """
+    return _CAMEL_RE.sub("_", name).lower()
 
 
 class NormnewsError(Exception):
     """Base of every error that stops a whole run. The message says value, cause and fix."""
 
     exit_code = 1
+    status = "error"
+    counts: dict[str, Any]
+    """Counts known when the error stopped the run (empty when there are none)."""
+
+    def __init__(self, *args: object, counts: dict[str, Any] | None = None) -> None:
+        super().__init__(*args)
+        self.counts = dict(counts or {})
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "status" not in cls.__dict__:
+            cls.status = snake_case(cls.__name__)
 
 
 class ConfigError(NormnewsError):

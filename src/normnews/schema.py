@@ -79,6 +79,18 @@ LINES = pa.schema(
 )
 """Boilerplate line counts per site (``key`` null: the site's article total)."""
 
+LINE_TEXT = pa.schema(
+    [
+        pa.field("key", pa.int64()),
+        pa.field("site", pa.string(), nullable=False),
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("articles", pa.int64(), nullable=False),
+    ],
+    metadata={"normnews.schema_version": SCHEMA_VERSION, "normnews.dataset": "line_text"},
+)
+"""The text of the lines a run removed as learned boilerplate, beside their census ``key``
+(null when the recorded text was cut short), with the articles it was removed from."""
+
 RAW = pa.schema(
     [
         pa.field("source", pa.string(), nullable=False),
