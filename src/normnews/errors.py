@@ -75,3 +75,15 @@ class StateMismatch(NormnewsError):
     """The history index under ``_state/`` was built with incompatible settings."""
 
     exit_code = 2
+
+
+def error_classes() -> list[type[NormnewsError]]:
+    """:class:`NormnewsError` and every subclass defined so far, by exit code then name."""
+    found: list[type[NormnewsError]] = []
+    todo: list[type[NormnewsError]] = [NormnewsError]
+    while todo:
+        cls = todo.pop()
+        if cls not in found:
+            found.append(cls)
+            todo.extend(cls.__subclasses__())
+    return sorted(found, key=lambda c: (c.exit_code, c.status))

@@ -260,6 +260,18 @@ def dataset_head(path: Path, rows: int) -> tuple[list[dict[str, Any]], int]:
     return dataset.head(rows).to_pylist(), int(dataset.count_rows())
 
 
+def dataset_lookup(
+    path: Path, column: str, values: Sequence[str], columns: list[str]
+) -> list[dict[str, Any]]:
+    """Rows of a hive-partitioned dataset folder whose ``column`` is one of ``values``."""
+    if not values or not path.is_dir():
+        return []
+    dataset = pds.dataset(path, format="parquet", partitioning="hive")
+    return dataset.to_table(  # type: ignore[no-any-return]
+        columns=columns, filter=pds.field(column).isin(list(values))
+    ).to_pylist()
+
+
 def history_schema(
     band_columns: Sequence[str], signature_columns: Sequence[str], metadata: dict[str, str]
 ) -> pa.Schema:
