@@ -13,6 +13,7 @@ browser test and by ``scripts/report_screenshot.py``.
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import json
 import os
@@ -87,7 +88,11 @@ class _Pipe:
         return message
 
     def call(
-        self, method: str, params: dict[str, Any] | None = None, *, session: str | None = None,
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        *,
+        session: str | None = None,
         timeout: float = 30.0,
     ) -> dict[str, Any]:
         """Send one command and wait for its reply (events meanwhile are kept)."""
@@ -207,10 +212,8 @@ def load_page(
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             screenshot.write_bytes(base64.b64decode(shot["data"]))
         _collect(pipe.events, result)
-        try:
+        with contextlib.suppress(ConnectionError, TimeoutError, RuntimeError):
             pipe.call("Browser.close", timeout=5)
-        except (ConnectionError, TimeoutError, RuntimeError):
-            pass
     finally:
         os.close(to_browser)
         os.close(from_browser)
@@ -231,7 +234,9 @@ def _collect(events: list[dict[str, Any]], result: PageLoad) -> None:
         elif method == "Network.loadingFailed":
             result.failed_requests.append(f"{params.get('errorText')} ({params.get('requestId')})")
         elif method == "Network.responseReceived" and params["response"].get("status", 200) >= 400:
-            result.failed_requests.append(f"HTTP {params['response']['status']} {params['response']['url']}")
+            result.failed_requests.append(
+                f"HTTP {params['response']['status']} {params['response']['url']}"
+            )
         elif method == "Runtime.exceptionThrown":
             result.script_errors.append(json.dumps(params.get("exceptionDetails", {}))[:500])
         elif method == "Runtime.consoleAPICalled" and params.get("type") == "error":

@@ -40,7 +40,10 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 OUTCOMES: dict[str, tuple[int, str]] = {
     "ok": (0, "finished; rejected records are counted and written to `rejects/`"),
-    "dry_run": (0, "`run --dry-run` listed what a run would read, reprocess and skip; wrote nothing"),
+    "dry_run": (
+        0,
+        "`run --dry-run` listed what a run would read, reprocess and skip; wrote nothing",
+    ),
     "usage_error": (EXIT_USAGE, "a bad command, option or argument (the message says which)"),
     "interrupted": (EXIT_INTERRUPTED, "stopped by Ctrl-C or SIGINT; nothing was half-published"),
 }
@@ -181,9 +184,7 @@ def _unexpected(exc: BaseException, **fields: Any) -> typer.Exit:
         _summary("interrupted", message="interrupted", exit_code=EXIT_INTERRUPTED, **fields)
         return typer.Exit(EXIT_INTERRUPTED)
     log.exception("unexpected error")
-    _summary(
-        NormnewsError.status, message=f"{type(exc).__name__}: {exc}", exit_code=1, **fields
-    )
+    _summary(NormnewsError.status, message=f"{type(exc).__name__}: {exc}", exit_code=1, **fields)
     return typer.Exit(1)
 
 
@@ -336,8 +337,10 @@ def run_command(
         result.counts.get("duplicates"),
         result.counts.get("rejects"),
     )
-    extra = {"report": str(report_path) if report_path else None} if report else {}
-    _summary(**result.summary(), **extra)
+    summary = result.summary()
+    if report:
+        summary["report"] = str(report_path) if report_path else None
+    _summary(**summary)
 
 
 def _report_after_run(result: RunResult) -> Path | None:

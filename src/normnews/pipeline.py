@@ -44,7 +44,6 @@ from normnews.model import Duplicate, RawRecord, Reject
 from normnews.output.manifest import Manifest, manifest_path
 from normnews.output.publish import Move, pending_publish, publish, recover, write_atomic
 from normnews.output.writer import DatasetWriter, duplicate_row, open_writers, reject_row
-from normnews.runstats import TextStats, duplicate_stats
 from normnews.process import (
     WorkerSetup,
     census_batch,
@@ -53,6 +52,7 @@ from normnews.process import (
     process_batch,
     signer_permutations,
 )
+from normnews.runstats import TextStats, duplicate_stats
 from normnews.schema import ARTICLES, iter_ipc_windows, parquet_num_rows, take_rows
 from normnews.scratch import ScratchBatch, park
 from normnews.state import STATE_DIR, LedgerEntry, RunLock, load_ledger, write_ledger

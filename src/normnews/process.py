@@ -28,8 +28,8 @@ from normnews.dedup import Signer, permutations
 from normnews.dedup.signatures import Permutations
 from normnews.hashing import stable_id
 from normnews.model import Article, Edit, RawRecord, Reject
-from normnews.scratch import ScratchBatch, census_inputs, unpark, write_articles
 from normnews.runstats import TextStats
+from normnews.scratch import ScratchBatch, census_inputs, unpark, write_articles
 
 
 @dataclass(frozen=True)

@@ -171,9 +171,7 @@ class TextStats:
     def learned_lines(self) -> list[dict[str, Any]]:
         """The learned lines removed most often: text, site, articles (ties by text)."""
         ranked = sorted(self.lines.items(), key=lambda kv: (-kv[1], kv[0][1], kv[0][0]))
-        return [
-            {"text": text, "site": site, "count": n} for (site, text), n in ranked[:LINES_KEPT]
-        ]
+        return [{"text": text, "site": site, "count": n} for (site, text), n in ranked[:LINES_KEPT]]
 
     def to_manifest(self) -> dict[str, Any]:
         """The manifest's ``text`` section."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-
 from typing import Any
 
 from normnews.clean.census import LineCensus, line_key

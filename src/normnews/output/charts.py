@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -24,7 +25,7 @@ PALETTE = ("#2563eb", "#f59e0b", "#10b981", "#8b5cf6", "#ef4444", "#06b6d4")
 WIDTH = 5.6
 """Inches: two charts side by side fit a 1280-pixel laptop screen."""
 
-_RC = {
+_RC: Any = {
     "svg.fonttype": "none",
     "font.family": "sans-serif",
     "font.size": 9,
@@ -40,7 +41,8 @@ _RC = {
 
 
 def _svg(fig: Figure, name: str) -> str:
-    with matplotlib.rc_context({**_RC, "svg.hashsalt": f"normnews-{name}"}):
+    rc: Any = {**_RC, "svg.hashsalt": f"normnews-{name}"}
+    with matplotlib.rc_context(rc):
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buffer.getvalue()

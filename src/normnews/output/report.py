@@ -108,8 +108,11 @@ def render(out: Path, runs: list[dict[str, Any]], run: dict[str, Any]) -> str:
     sections = [
         _header(run),
         _numbers(run),
-        _section("Funnel", [_funnel(run)], "Every input record ends as an article, a duplicate "
-                 "or a reject."),
+        _section(
+            "Funnel",
+            [_funnel(run)],
+            "Every input record ends as an article, a duplicate or a reject.",
+        ),
         _cleaning(out, run),
         _dedup(out, run),
         _timings(run),
@@ -148,7 +151,10 @@ def _numbers(run: dict[str, Any]) -> str:
     cards = [
         ("records in", f"{records:,}"),
         ("articles", f"{counts.get('articles', 0):,}"),
-        ("duplicates", f"{counts.get('duplicates', 0):,} ({_pct(counts.get('duplicates', 0), records)})"),
+        (
+            "duplicates",
+            f"{counts.get('duplicates', 0):,} ({_pct(counts.get('duplicates', 0), records)})",
+        ),
         ("rejects", f"{counts.get('rejects', 0):,} ({_pct(counts.get('rejects', 0), records)})"),
         ("words removed", _pct(text.get("words_removed", 0), text.get("words_in", 0))),
         ("lost over half", f"{counts.get('articles_lost_over_half', 0):,} articles"),
@@ -254,7 +260,9 @@ def _cleaning_samples(out: Path, worst: Sequence[dict[str, Any]]) -> str:
     ids = [str(w["article_id"]) for w in worst]
     found = {
         str(r["article_id"]): r
-        for r in dataset_lookup(out / "articles", "article_id", ids, ["article_id", "text", "edits"])
+        for r in dataset_lookup(
+            out / "articles", "article_id", ids, ["article_id", "text", "edits"]
+        )
     }
     blocks = []
     for item in worst:
@@ -283,7 +291,8 @@ def _learned(run: dict[str, Any]) -> str:
             "this run (a line must repeat across a site's articles first).</p>"
         )
     rows = "".join(
-        f"<tr><td class=num>{n['count']:,}</td><td>{_e(n['text'])}</td><td>{_e(n['site'])}</td></tr>"
+        f"<tr><td class=num>{n['count']:,}</td><td>{_e(n['text'])}</td>"
+        f"<td>{_e(n['site'] or '(no site)')}</td></tr>"
         for n in lines
     )
     return (
@@ -407,7 +416,12 @@ def _trends(runs: list[dict[str, Any]], run: dict[str, Any]) -> str:
             _chart(
                 name,
                 charts.trend(
-                    name, labels, values, title=title, current=current, outliers=odd,
+                    name,
+                    labels,
+                    values,
+                    title=title,
+                    current=current,
+                    outliers=odd,
                     percent=percent,
                 ),
             )

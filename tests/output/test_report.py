@@ -1,0 +1,182 @@
+"""``normnews report``: a self-contained page of one run and the trend across runs, checked in
+a real headless Chromium (Debian's package, installed by scripts/test)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from headless import find_chromium, load_page
+from helpers import SAMPLE, run_cli, story_text
+from normnews.config import load_config
+from normnews.output.report import load_manifests, outliers, write_report
+from normnews.pipeline import run
+
+DAY = "2026-11-24"
+
+CHARTS_DRAWN = """
+Array.from(document.querySelectorAll('figure.chart')).map(figure => {
+  const svg = figure.querySelector('svg');
+  const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+  return {
+    name: figure.dataset.chart,
+    width: box.width,
+    height: box.height,
+    marks: svg ? svg.querySelectorAll('path, rect, line, polyline, use').length : 0,
+    text: svg ? svg.querySelectorAll('text').length : 0,
+  };
+})
+"""
+
+
+@pytest.fixture(scope="module")
+def sample_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+    """The sample directory run once with --report."""
+    out = tmp_path_factory.mktemp("report") / "out"
+    done = run_cli("run", SAMPLE, "--out", out, "--run-date", DAY, "--report", "--workers", "1")
+    assert done.code == 0, done.stderr
+    return out, done.summary
+
+
+def test_run_report_writes_the_page_next_to_the_manifest(sample_out):
+    """`run --report` writes OUT/_runs/<run_id>.html beside the manifest and names it in the
+    summary line."""
+    out, summary = sample_out
+    page = Path(str(summary["report"]))
+    assert page == out / "_runs" / f"{summary['run_id']}.html"
+    assert page.is_file()
+    assert Path(str(summary["manifest"])).with_suffix(".html") == page
+
+
+def test_page_is_self_contained(sample_out):
+    """The page fetches nothing: no script, no external stylesheet, image or font, and every
+    chart is an inline SVG."""
+    out, summary = sample_out
+    text = Path(str(summary["report"])).read_text(encoding="utf-8")
+    assert "<script" not in text.lower()
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", text, re.IGNORECASE)
+    assert "<link" not in text.lower() and "@import" not in text
+    assert not re.search(r"url\((?!#)", text), "only local url(#id) references"
+    figures = re.findall(r'<figure class="chart" data-chart="([^"]+)"><svg', text)
+    assert len(figures) == text.count('<figure class="chart"') >= 10
+    assert len(set(figures)) == len(figures)
+
+
+def test_page_shows_what_the_issue_asks_for(sample_out):
+    """Funnel with reject reasons, edits per step, the articles that lost most with their
+    explain line, dedup threshold, timings and trend charts are all on the page."""
+    out, summary = sample_out
+    text = Path(str(summary["report"])).read_text(encoding="utf-8")
+    for reason in ("bad_json", "not_text", "missing_text", "bad_row"):
+        assert f"reject: {reason}" in text
+    for chart in ("funnel", "edits", "removed-share", "similarity", "clusters", "timings"):
+        assert f'data-chart="{chart}"' in text
+    for chart in ("articles", "duplicates", "rejects", "removed"):
+        assert f'data-chart="trend-{chart}"' in text
+    assert "threshold 0.7" in text
+    assert "normnews explain " in text and "--record 0 --out " in text
+    assert "Removed copies, least similar first" in text
+
+
+def test_same_output_root_gives_the_same_bytes(sample_out, tmp_path):
+    """Rendering the same OUT twice gives identical pages (no wall-clock time, fixed SVG ids)."""
+    out, _ = sample_out
+    first = write_report(out, to=tmp_path / "a.html").path.read_bytes()
+    second = write_report(out, to=tmp_path / "b.html").path.read_bytes()
+    assert first == second
+
+
+def test_report_without_runs_fails_with_a_summary(tmp_path):
+    """`normnews report` on a folder without runs exits 2 with an input_error summary."""
+    done = run_cli("report", tmp_path)
+    assert done.code == 2
+    assert done.summary["status"] == "input_error"
+    assert "no run manifests" in str(done.summary["message"])
+
+
+def test_page_renders_in_headless_chromium(sample_out, tmp_path, record_property):
+    """In a real Chromium the page loads with no failed request, no request leaving the file,
+    no script or console error, and every chart drawn with a non-empty box and marks; a
+    full-page screenshot is saved with the test's output."""
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.skip(
+            "Chromium is not installed and scripts/test could not install it "
+            "(apt-get install chromium needs root and Debian's package archive)"
+        )
+    out, summary = sample_out
+    page = Path(str(summary["report"]))
+    shot = tmp_path / "report.png"
+    load = load_page(page.as_uri(), screenshot=shot, evaluate=CHARTS_DRAWN, chromium=chromium)
+    record_property("screenshot", str(shot))
+    print(f"screenshot: {shot}")
+    assert load.loaded, "the load event never fired"
+    assert load.failed_requests == []
+    assert load.script_errors == []
+    assert load.console_errors == []
+    assert load.requests and all(url.startswith(("file:", "data:")) for url in load.requests)
+    charts = load.value
+    expected = page.read_text(encoding="utf-8").count('<figure class="chart"')
+    assert len(charts) == expected >= 10
+    for chart in charts:
+        assert chart["width"] > 200 and chart["height"] > 100, chart
+        assert chart["marks"] > 3 and chart["text"] > 0, chart
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert shot.stat().st_size > 20_000
+
+
+def test_a_bad_night_stands_out_in_the_trend(tmp_path):
+    """Across five nightly runs, the night whose feed was mostly broken is named as standing
+    out in the reject-rate trend; the ordinary nights are not."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    out = tmp_path / "out"
+    days = ["2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23", "2026-11-24"]
+    for n, day in enumerate(days):
+        night = inp / day
+        night.mkdir()
+        for i in range(6):
+            story = n * 10 + i
+            (night / f"story-{i}.txt").write_text(f"Story {story}\n\n{story_text(story)}\n")
+        broken = 5 if day == "2026-11-22" else 0
+        for i in range(broken):
+            (night / f"scan-{i}.txt").write_bytes(b"\x00\x01\x02binary" * 50)
+        cfg = load_config(
+            None, input_dir=inp, out_dir=out, run_date=day, workers=1, max_error_rate=0.9
+        )
+        run(cfg)
+        assert date.fromisoformat(day)  # keeps the days in order
+    runs = load_manifests(out)
+    assert [m["run_date"] for m in runs] == days
+    text = write_report(out).path.read_text(encoding="utf-8")
+    assert "Stands out: reject rate on 2026-11-22" in text
+    assert "on 2026-11-21" not in text and "on 2026-11-23" not in text
+
+
+def test_outliers_need_enough_other_runs():
+    """With fewer than four other runs nothing is flagged; a flat series flags nothing."""
+    assert outliers([0.0, 0.0, 0.9]) == []
+    assert outliers([0.1] * 8) == []
+    assert outliers([0.1, 0.1, 0.1, 0.1, 0.1, 0.6]) == [5]
+
+
+def test_report_of_an_earlier_run_by_id(tmp_path):
+    """--run picks an earlier run; an unknown id is an input_error naming the latest runs."""
+    data = tmp_path / "in"
+    shutil.copytree(SAMPLE, data)
+    out = tmp_path / "out"
+    first = run_cli("run", data, "--out", out, "--run-date", "2026-11-23", "--workers", "1")
+    (data / "blog" / "extra.txt").write_text("Extra story\n\n" + story_text(99) + "\n")
+    second = run_cli("run", data, "--out", out, "--run-date", DAY, "--workers", "1")
+    assert first.code == second.code == 0
+    to = tmp_path / "first.html"
+    done = run_cli("report", out, "--run", str(first.summary["run_id"]), "--to", to)
+    assert done.code == 0 and done.summary["run_id"] == first.summary["run_id"]
+    assert done.summary["runs"] == 2 and to.is_file()
+    missing = run_cli("report", out, "--run", "nope")
+    assert missing.code == 2 and missing.summary["status"] == "input_error"
+    assert str(second.summary["run_id"]) in str(missing.summary["message"])
