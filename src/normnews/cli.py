@@ -63,7 +63,7 @@ def status_table() -> list[tuple[str, int, str]]:
         if cls.status in seen:
             continue
         seen.add(cls.status)
-        meaning = (cls.__doc__ or "").strip().splitlines()[0]
+        meaning = (cls.__doc__ or cls.__name__).strip().splitlines()[0].replace("``", "`")
         if cls is NormnewsError:
             meaning = "an unexpected error (a bug); the message says what failed"
         rows.append((cls.status, cls.exit_code, meaning))
