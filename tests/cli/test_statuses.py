@@ -7,7 +7,6 @@ import gc
 import json
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
