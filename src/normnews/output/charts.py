@@ -112,6 +112,8 @@ def histogram(
         ax.set_xlabel(xlabel)
         ax.set_ylabel("articles")
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        highest = max((max(counts, default=0) for counts in series.values()), default=0)
+        ax.set_ylim(0, max(1, highest) * 1.15)
         ax.legend(frameon=False, fontsize=8)
         return _svg(fig, name)
 

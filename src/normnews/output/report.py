@@ -391,7 +391,7 @@ def _timings(run: dict[str, Any]) -> str:
             list(timings),
             list(timings.values()),
             title="Seconds per stage",
-            fmt="{:.2f} s",
+            fmt="{:.3f} s",
         ),
     )
     rate = f"{records / seconds:,.0f} records/s" if seconds else "–"
