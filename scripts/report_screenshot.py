@@ -21,7 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from headless import load_page  # noqa: E402  (test support: the CDP-over-pipe driver)
-
 from normnews.config import load_config  # noqa: E402
 from normnews.output.report import write_report  # noqa: E402
 from normnews.pipeline import run  # noqa: E402

@@ -55,7 +55,7 @@ def test_run_report_writes_the_page_next_to_the_manifest(sample_out):
 def test_page_is_self_contained(sample_out):
     """The page fetches nothing: no script, no external stylesheet, image or font, and every
     chart is an inline SVG."""
-    out, summary = sample_out
+    _, summary = sample_out
     text = Path(str(summary["report"])).read_text(encoding="utf-8")
     assert "<script" not in text.lower()
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", text, re.IGNORECASE)
@@ -69,7 +69,7 @@ def test_page_is_self_contained(sample_out):
 def test_page_shows_what_the_issue_asks_for(sample_out):
     """Funnel with reject reasons, edits per step, the articles that lost most with their
     explain line, dedup threshold, timings and trend charts are all on the page."""
-    out, summary = sample_out
+    _, summary = sample_out
     text = Path(str(summary["report"])).read_text(encoding="utf-8")
     for reason in ("bad_json", "not_text", "missing_text", "bad_row"):
         assert f"reject: {reason}" in text
@@ -108,7 +108,7 @@ def test_page_renders_in_headless_chromium(sample_out, tmp_path, record_property
             "Chromium is not installed and scripts/test could not install it "
             "(apt-get install chromium needs root and Debian's package archive)"
         )
-    out, summary = sample_out
+    _, summary = sample_out
     page = Path(str(summary["report"]))
     shot = tmp_path / "report.png"
     load = load_page(page.as_uri(), screenshot=shot, evaluate=CHARTS_DRAWN, chromium=chromium)
