@@ -102,6 +102,9 @@ def test_explain_uses_the_lines_the_run_learned(tmp_path):
     assert (row["text"], row["site"], row["articles"]) == (footer, "kestrel", 8)
     census = load_census(out / "_state", date.max, include_day=True)
     assert row["key"] % (1 << 64) in census.by_site["kestrel"]
+    # ...and the report shows it as text.
+    page = run_cli("report", out)
+    assert footer in Path(str(page.summary["report"])).read_text(encoding="utf-8")
 
 
 def _run_on_a_terminal(args: list[str]) -> str:

@@ -29,10 +29,13 @@ from normnews.errors import InputError
 from normnews.output import charts
 from normnews.output.publish import write_atomic
 from normnews.schema import dataset_lookup, read_table
+from normnews.state import STATE_DIR
+from normnews.statefiles import load_line_text
 
 log = logging.getLogger("normnews")
 
 SAMPLES = 3
+LEARNED_SHOWN = 20
 """Before/after samples shown for cleaning and for dedup."""
 EXCERPT = 420
 OUTLIER_MADS = 3.0
@@ -221,7 +224,7 @@ def _cleaning(out: Path, run: dict[str, Any]) -> str:
         ),
         "</div>",
         _most_lost(out, run),
-        _learned(run),
+        _learned(out, run),
     ]
     return _section(
         "Cleaning",
@@ -283,22 +286,30 @@ def _cleaning_samples(out: Path, worst: Sequence[dict[str, Any]]) -> str:
     return "<h3>Before and after</h3>" + "".join(blocks) if blocks else ""
 
 
-def _learned(run: dict[str, Any]) -> str:
-    lines = run.get("learned_lines", [])[:25]
-    if not lines:
+def _learned(out: Path, run: dict[str, Any]) -> str:
+    """This run's learned lines removed most often, and all runs' (from ``_state``)."""
+    this_run = run.get("learned_lines", [])[:LEARNED_SHOWN]
+    all_runs = load_line_text(out / STATE_DIR)[:LEARNED_SHOWN]
+    if not this_run and not all_runs:
         return (
-            "<h3>Learned boilerplate lines</h3><p>No line was removed as learned boilerplate in "
-            "this run (a line must repeat across a site's articles first).</p>"
+            "<h3>Learned boilerplate lines</h3><p>No line has been removed as learned "
+            "boilerplate yet (a line must repeat across a site's articles first).</p>"
         )
-    rows = "".join(
-        f"<tr><td class=num>{n['count']:,}</td><td>{_e(n['text'])}</td>"
-        f"<td>{_e(n['site'] or '(no site)')}</td></tr>"
-        for n in lines
-    )
-    return (
-        "<h3>Learned boilerplate lines removed most often</h3><table><tr><th>articles</th>"
-        f"<th>line</th><th>site</th></tr>{rows}</table>"
-    )
+    parts = []
+    for title, lines in (("in this run", this_run), ("in all runs so far", all_runs)):
+        if not lines:
+            parts.append(f"<h3>Learned boilerplate lines removed {title}</h3><p>None.</p>")
+            continue
+        rows = "".join(
+            f"<tr><td class=num>{n['count']:,}</td><td>{_e(n['text'])}</td>"
+            f"<td>{_e(n['site'] or '(no site)')}</td></tr>"
+            for n in lines
+        )
+        parts.append(
+            f"<h3>Learned boilerplate lines removed most often {title}</h3><table><tr>"
+            f"<th>articles</th><th>line</th><th>site</th></tr>{rows}</table>"
+        )
+    return '<div class="row">' + "".join(f"<div>{p}</div>" for p in parts) + "</div>"
 
 
 def _dedup(out: Path, run: dict[str, Any]) -> str:
