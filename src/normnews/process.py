@@ -28,7 +28,7 @@ from normnews.dedup import Signer, permutations
 from normnews.dedup.signatures import Permutations
 from normnews.hashing import stable_id
 from normnews.model import Article, Edit, RawRecord, Reject
-from normnews.runstats import TextStats
+from normnews.runstats import TextStats, word_count
 from normnews.scratch import ScratchBatch, census_inputs, unpark, write_articles
 
 
@@ -223,8 +223,8 @@ def process_batch(batch: ScratchBatch) -> BatchResult:
                     "title": done.title,
                 },
                 done.edits,
-                words_in=len((raw.text or "").split()),
-                words_out=len(done.text.split()),
+                words_out=word_count(done.text),
+                raw_text=raw.text or "",
                 site=site_of(done.url, done.source),
                 learned_reason=FREQUENT,
             )

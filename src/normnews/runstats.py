@@ -3,10 +3,9 @@ text statistics for the manifest and the report.
 
 Words removed per step come from the edits themselves: a paragraph removal is recorded as
 ``removed "<paragraph>" (<why>)``, quoting at most 120 characters. A quote that was not cut
-counts exactly; the words of cut quotes (ending in ``…``) are what is left of the article's
-measured loss (words in minus words out) after the exact ones, shared in proportion to the
-quoted words. So the per-article total is measured, and its split between steps is exact
-whenever no quote was cut.
+counts exactly, and then words in = words kept + words removed, with no split of the raw text.
+When a quote was cut (it ends in ``…``), the raw text's words give the article's total, and
+the cut quotes share what the exact ones leave, in proportion to their quoted words.
 
 Everything here is bounded: fixed histogram bins, the first and the worst few articles, and
 the learned lines most removed.
@@ -25,6 +24,9 @@ from normnews.model import Edit
 
 REMOVED_RE = re.compile(r'^removed "(?P<quote>.*)" \((?P<why>[^()]*)\)$', re.DOTALL)
 CUT = "…"
+REMOVED = 'removed "'
+DATE_STEP = "published"
+"""The edit step of a publication time that could not be parsed."""
 BINS = 20
 """Histogram bins of the share of words removed (0–5 %, 5–10 %, …, 95–100 %)."""
 FIRST_IDS = 20
@@ -37,22 +39,40 @@ _LINES_PRUNE = 20_000
 HALF = 0.5
 
 
-def words_removed(edits: Iterable[Edit], words_in: int, words_out: int) -> dict[str, float]:
-    """Words each step removed from one article's body (see the module docstring).
+def word_count(clean_text: str) -> int:
+    """Words of a cleaned text, counted from its separators: it has single spaces inside
+    paragraphs and one blank line between them, so no split is needed.
+
+    >>> word_count("Rain fell. Roads closed.\\n\\nIt cleared."), word_count("")
+    (6, 0)
+    """
+    # Single-character counts: counting "\n\n" takes three times as long as "\n".
+    return clean_text.count(" ") + clean_text.count("\n") // 2 + 1 if clean_text else 0
+
+
+def words_removed(
+    edits: Iterable[Edit], words_out: int, raw_text: str
+) -> tuple[dict[str, float], int]:
+    """Words each step removed from one article's body, and its words in.
+
+    Words in are words out plus the words removed. When every removal is quoted in full that
+    sum is exact and the raw text is never split (the common case, and the cheap one); when a
+    quote was cut, the raw text's words give the total and the cut quotes share what the
+    exact ones leave.
 
     Args:
         edits: The article's edits.
-        words_in: Words of the body as read.
-        words_out: Words of the cleaned body.
+        words_out: Words of the cleaned body (:func:`word_count`).
+        raw_text: The body as read (split only when a quote was cut).
 
     Returns:
-        ``{step: words}`` for the steps that removed any.
+        ``{step: words}`` for the steps that removed any, and the words in.
 
-    >>> words_removed([Edit("boilerplate", 'removed "Share this story" (share prompt)')], 10, 7)
-    {'boilerplate': 3.0}
+    >>> words_removed([Edit("boilerplate", 'removed "Share this story" (share prompt)')], 7, "")
+    ({'boilerplate': 3.0}, 10)
     >>> cut = Edit("truncation", 'removed "a b c…" (cut mid-sentence)')
-    >>> words_removed([cut, Edit("title", 'removed "Big news" (repeat)')], 20, 10)
-    {'title': 2.0, 'truncation': 8.0}
+    >>> words_removed([cut, Edit("title", 'removed "Big news" (repeat)')], 10, "w " * 20)
+    ({'title': 2.0, 'truncation': 8.0}, 20)
     """
     exact: Counter[str] = Counter()
     cut: list[tuple[str, int]] = []
@@ -66,11 +86,15 @@ def words_removed(edits: Iterable[Edit], words_in: int, words_out: int) -> dict[
         else:
             exact[edit.step] += len(quote.split())
     out = {step: float(n) for step, n in exact.items()}
-    rest = max(words_in - words_out - sum(exact.values()), sum(n for _, n in cut))
+    known = sum(exact.values())
+    if not cut:
+        return out, words_out + known
     quoted = sum(n for _, n in cut)
+    words_in = max(len(raw_text.split()), words_out + known + quoted)
+    rest = words_in - words_out - known
     for step, n in cut:
         out[step] = out.get(step, 0.0) + (rest * n / quoted if quoted else 0.0)
-    return out
+    return out, words_in
 
 
 @dataclass(slots=True)
@@ -95,8 +119,8 @@ class TextStats:
         meta: dict[str, Any],
         edits: list[Edit],
         *,
-        words_in: int,
         words_out: int,
+        raw_text: str,
         site: str,
         learned_reason: str,
     ) -> None:
@@ -105,15 +129,20 @@ class TextStats:
         Args:
             meta: ``article_id``, ``source``, ``record``, ``title`` (kept for the lists).
             edits: Its edits.
-            words_in: Words of its body as read.
-            words_out: Words of its cleaned body.
+            words_out: Words of its cleaned body (:func:`word_count`).
+            raw_text: Its body as read (see :func:`words_removed`).
             site: Its site (for learned lines).
             learned_reason: The boilerplate reason that marks a learned (frequent) line.
         """
         order = self.articles
         self.articles += 1
+        if not any(e.detail.startswith(REMOVED) or e.step == DATE_STEP for e in edits):
+            # The common case: nothing removed, so nothing to parse.
+            self.words_in += words_out
+            self._bin("total", 0.0)
+            return
+        by_step, words_in = words_removed(edits, words_out, raw_text)
         self.words_in += words_in
-        by_step = words_removed(edits, words_in, words_out)
         self.removed_by_step.update({k: round(v) for k, v in by_step.items()})
         total = max(0, words_in - words_out)
         share = total / words_in if words_in else 0.0
@@ -124,19 +153,20 @@ class TextStats:
             self.over_half += 1
             if len(self.first_over_half) < FIRST_IDS:
                 self.first_over_half.append({**meta, "share": round(share, 4)})
-        if share > 0:
+        if share > 0 and (len(self.worst) < WORST or (share, -order) > self.worst[0][:2]):
             entry = (share, -order, {**meta, "share": round(share, 4), "words_in": words_in})
             if len(self.worst) < WORST:
                 heapq.heappush(self.worst, entry)
-            elif entry[:2] > self.worst[0][:2]:
+            else:
                 heapq.heapreplace(self.worst, entry)
+        learned = f"({learned_reason})"
         for edit in edits:
-            if edit.step == "published":
+            if edit.step == DATE_STEP:
                 self.date_failures += 1
-                continue
-            match = REMOVED_RE.match(edit.detail)
-            if match and match["why"] == learned_reason:
-                self.lines[(site, match["quote"])] += 1
+            elif edit.detail.endswith(learned):
+                match = REMOVED_RE.match(edit.detail)
+                if match and match["why"] == learned_reason:
+                    self.lines[(site, match["quote"])] += 1
         if len(self.lines) > _LINES_PRUNE:
             self.lines = Counter(dict(self.lines.most_common(LINES_KEPT * 10)))
 
