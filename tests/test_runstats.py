@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -89,7 +90,7 @@ def test_sample_manifest_carries_the_new_fields(tmp_path):
     """The sample run's manifest: words removed per step add up, every processed article is
     in the histogram, and dedup statistics match the counts."""
     done = run_cli("run", SAMPLE, "--out", tmp_path / "out", "--run-date", "2026-11-24")
-    manifest = json.loads(open(str(done.summary["manifest"]), encoding="utf-8").read())
+    manifest = json.loads(Path(str(done.summary["manifest"])).read_text(encoding="utf-8"))
     counts, text, dedup = manifest["counts"], manifest["text"], manifest["dedup"]
     assert text["words_removed"] == sum(text["words_removed_by_step"].values()) > 0
     assert text["articles"] == counts["articles"] + counts["duplicates"]
