@@ -16,8 +16,6 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from typer._click.core import Context
-from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 from normnews import __version__
@@ -87,38 +85,57 @@ def _s_curve_help() -> str:
     )
 
 
+def _usage_error_class() -> type[Exception]:
+    """click's ``UsageError``, found through typer's public ``BadParameter`` (a subclass of it).
+
+    Typer before 0.26 depends on click and raises ``click.exceptions.UsageError``; typer 0.26
+    and later vendor click as the private ``typer._click``, whose path may change at any
+    release. ``typer.BadParameter`` is public in both, and click documents it as a
+    ``UsageError``: its base class is the one to catch, whichever click it is.
+    """
+    for cls in typer.BadParameter.__mro__:
+        if cls.__name__ == "UsageError" and issubclass(cls, Exception):
+            return cls
+    return typer.BadParameter  # pragma: no cover (a test checks that UsageError is found)
+
+
+USAGE_ERROR = _usage_error_class()
+
+
 class _SummaryGroup(TyperGroup):
     """The command group: a usage error prints the JSON summary line too (click then prints
     the message and usage on stderr and exits 2), so every exit has one."""
 
     def make_context(
-        self,
-        info_name: str | None,
-        args: list[str],
-        parent: Context | None = None,
-        **extra: Any,
-    ) -> Context:
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
-        except UsageError as exc:
+        except USAGE_ERROR as exc:
             _usage_summary(exc)
             raise
 
-    def invoke(self, ctx: Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except UsageError as exc:
+        except USAGE_ERROR as exc:
             _usage_summary(exc)
             raise
 
 
-def _usage_summary(exc: UsageError) -> None:
-    command = exc.ctx.command_path if exc.ctx is not None else "normnews"
-    message = exc.format_message().strip().splitlines()
+def _usage_summary(exc: Exception) -> None:
+    ctx = getattr(exc, "ctx", None)
+    command = getattr(ctx, "command_path", None) or "normnews"
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        # The group or command was called with no arguments: click prints its help.
+        message = f"{command} needs a command or argument (its help is on stderr)"
+    else:
+        lines = str(getattr(exc, "format_message", exc.__str__)()).strip().splitlines()
+        message = lines[0] if lines else "usage error"
     _summary(
         "usage_error",
-        message=message[0] if message else "usage error",
-        exit_code=exc.exit_code,
+        message=message,
+        exit_code=int(getattr(exc, "exit_code", EXIT_USAGE)),
         command=command,
     )
 

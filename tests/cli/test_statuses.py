@@ -9,9 +9,10 @@ import re
 import shutil
 
 import pytest
+import typer
 
 from helpers import ROOT, SAMPLE, CliResult, run_cli
-from normnews.cli import known_statuses, status_table
+from normnews.cli import USAGE_ERROR, known_statuses, status_table
 from normnews.errors import NormnewsError, error_classes
 from normnews.state import RunLock
 
@@ -94,25 +95,36 @@ def test_ok_and_nothing_to_do_carry_counts(tmp_path):
     [
         [],
         ["run"],
-        ["run", "{sample}", "--no-such-option"],
-        ["run", "{sample}", "--log-format", "xml"],
-        ["run", "{sample}", "--workers", "many"],
+        ["run", "{sample}", "--out", "{out}", "--no-such-option"],
+        ["run", "{sample}", "--out", "{out}", "--log-format", "xml"],
+        ["run", "{sample}", "--out", "{out}", "--workers", "many"],
+        ["--out", "{out}"],
         ["frobnicate"],
+        ["index"],
         ["index", "frobnicate"],
         ["show"],
     ],
     ids=lambda a: " ".join(a) or "no-args",
 )
 def test_usage_errors_print_a_summary(args, tmp_path):
-    """Usage errors, typer's and click's included, print a usage_error summary (exit 2) while
-    the usage message still goes to stderr."""
-    done = run_cli(*[a.replace("{sample}", str(SAMPLE)) for a in args], "--out", tmp_path / "o")
-    if args and args[0] in ("frobnicate", "show"):
-        done = run_cli(*args)
+    """Usage errors, typer's and click's included (a bare `normnews` too), print a usage_error
+    summary (exit 2) while the usage message or help still goes to stderr."""
+    values = {"{sample}": str(SAMPLE), "{out}": str(tmp_path / "o")}
+    done = run_cli(*[values.get(a, a) for a in args])
     summary = assert_one_summary(done, "usage_error")
     assert "normnews" in str(summary["command"])
     assert done.stderr.strip()
     assert not (tmp_path / "o").exists()
+
+
+def test_usage_errors_are_caught_through_typers_public_names():
+    """The class caught for usage errors is click's UsageError (found from the public
+    typer.BadParameter, not from typer's private vendored module), so an unknown command and
+    a bad value are both caught."""
+    assert USAGE_ERROR.__name__ == "UsageError"
+    assert issubclass(typer.BadParameter, USAGE_ERROR)
+    source = (ROOT / "src" / "normnews" / "cli.py").read_text()
+    assert not re.search(r"^\s*(from|import) typer\._click", source, re.MULTILINE)
 
 
 def test_input_and_config_errors(tmp_path):
