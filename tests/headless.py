@@ -5,8 +5,8 @@ descriptor 3 and writes replies and events to descriptor 4, each message JSON en
 byte. No port, no websocket library, no driver binary; only Debian's ``chromium`` package.
 
 :func:`load_page` opens one page, records every failed request, every request that is not local
-(``file:`` or ``data:``), every script exception and every console error, evaluates an
-expression once the page has loaded, and saves a full-page screenshot. Used by the report's
+(``file:`` or ``data:``), every script exception, JavaScript dialog and console error, evaluates
+an expression once the page has loaded, and saves a full-page screenshot. Used by the report's
 browser test and by ``scripts/report_screenshot.py``.
 """
 
@@ -17,6 +17,7 @@ import contextlib
 import fcntl
 import json
 import os
+import select
 import shutil
 import subprocess
 import tempfile
@@ -77,7 +78,11 @@ class _Pipe:
 
     def _read_message(self, deadline: float) -> dict[str, Any]:
         while b"\0" not in self.buffer:
-            if time.monotonic() > deadline:
+            # Wait with a deadline: a blocking read on a Chromium that hangs (or whose helper
+            # processes keep the pipe open after it died) would hang the whole test run.
+            remaining = deadline - time.monotonic()
+            ready = select.select([self.from_browser], [], [], max(0.0, remaining))[0]
+            if not ready:
                 raise TimeoutError("Chromium sent nothing in time")
             chunk = os.read(self.from_browser, 1 << 16)
             if not chunk:
@@ -110,7 +115,22 @@ class _Pipe:
                 result: dict[str, Any] = reply.get("result", {})
                 return result
             if "method" in reply:
-                self.events.append(reply)
+                self._event(reply)
+
+    def _event(self, message: dict[str, Any]) -> None:
+        """Keep an event; dismiss a JavaScript dialog at once (an open alert() would block
+        the page, and the load with it), so the dialog is reported instead of a time-out."""
+        self.events.append(message)
+        if message["method"] == "Page.javascriptDialogOpening":
+            self.next_id += 1
+            dismiss: dict[str, Any] = {
+                "id": self.next_id,
+                "method": "Page.handleJavaScriptDialog",
+                "params": {"accept": True},
+            }
+            if message.get("sessionId"):
+                dismiss["sessionId"] = message["sessionId"]
+            os.write(self.to_browser, json.dumps(dismiss).encode() + b"\0")
 
     def wait_for(self, method: str, timeout: float) -> bool:
         """Wait until event ``method`` has arrived (True) or the time is up (False)."""
@@ -121,7 +141,7 @@ class _Pipe:
             except TimeoutError:
                 return False
             if "method" in message:
-                self.events.append(message)
+                self._event(message)
         return True
 
 
@@ -237,6 +257,8 @@ def _collect(events: list[dict[str, Any]], result: PageLoad) -> None:
             result.failed_requests.append(
                 f"HTTP {params['response']['status']} {params['response']['url']}"
             )
+        elif method == "Page.javascriptDialogOpening":
+            result.script_errors.append(f"a {params.get('type')} dialog: {params.get('message')}")
         elif method == "Runtime.exceptionThrown":
             result.script_errors.append(json.dumps(params.get("exceptionDetails", {}))[:500])
         elif method == "Runtime.consoleAPICalled" and params.get("type") == "error":

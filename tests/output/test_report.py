@@ -5,18 +5,33 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from headless import find_chromium, load_page
+from headless import PageLoad, find_chromium, load_page
 from helpers import SAMPLE, run_cli, story_text
 from normnews.config import load_config
 from normnews.output.report import load_manifests, outliers, write_report
 from normnews.pipeline import run
 
 DAY = "2026-11-24"
+CHARTS = (
+    "funnel",
+    "edits",
+    "removed-share",
+    "similarity",
+    "clusters",
+    "timings",
+    "trend-articles",
+    "trend-duplicates",
+    "trend-rejects",
+    "trend-removed",
+)
+"""Every chart the page draws, whatever the run (an empty run draws empty axes)."""
+LOCAL = ("file:", "data:")
 
 CHARTS_DRAWN = """
 Array.from(document.querySelectorAll('figure.chart')).map(figure => {
@@ -62,8 +77,8 @@ def test_page_is_self_contained(sample_out):
     assert "<link" not in text.lower() and "@import" not in text
     assert not re.search(r"url\((?!#)", text), "only local url(#id) references"
     figures = re.findall(r'<figure class="chart" data-chart="([^"]+)"><svg', text)
-    assert len(figures) == text.count('<figure class="chart"') >= 10
-    assert len(set(figures)) == len(figures)
+    assert figures == list(CHARTS)
+    assert text.count('<figure class="chart"') == len(CHARTS)
 
 
 def test_page_shows_what_the_issue_asks_for(sample_out):
@@ -98,35 +113,86 @@ def test_report_without_runs_fails_with_a_summary(tmp_path):
     assert "no run manifests" in str(done.summary["message"])
 
 
-def test_page_renders_in_headless_chromium(sample_out, tmp_path, record_property):
-    """In a real Chromium the page loads with no failed request, no request leaving the file,
-    no script or console error, and every chart drawn with a non-empty box and marks; a
-    full-page screenshot is saved with the test's output."""
+def page_problems(load: PageLoad, charts: Sequence[str]) -> list[str]:
+    """Everything wrong with a page load: no load event, a failed request, a request leaving
+    the file, a script error or dialog, a console error, and each of ``charts`` that is
+    missing or not drawn (an empty box, or no marks or no text in its SVG)."""
+    problems = [] if load.loaded else ["the load event never fired"]
+    problems += [f"failed request: {r}" for r in load.failed_requests]
+    problems += [f"request leaves the file: {u}" for u in load.requests if not u.startswith(LOCAL)]
+    problems += [f"script error: {e}" for e in load.script_errors]
+    problems += [f"console error: {e}" for e in load.console_errors]
+    drawn = {c["name"]: c for c in load.value or []} if isinstance(load.value, list) else {}
+    for name in charts:
+        chart = drawn.get(name)
+        if chart is None:
+            problems.append(f"chart {name} is missing")
+        elif not (chart["width"] > 200 and chart["height"] > 100):
+            problems.append(f"chart {name} has an empty box: {chart}")
+        elif not (chart["marks"] > 3 and chart["text"] > 0):
+            problems.append(f"chart {name} draws nothing: {chart}")
+    problems += [f"unexpected chart {name}" for name in sorted(set(drawn) - set(charts))]
+    return problems
+
+
+def _chromium_or_skip() -> str:
     chromium = find_chromium()
     if chromium is None:
         pytest.skip(
             "Chromium is not installed and scripts/test could not install it "
             "(apt-get install chromium needs root and Debian's package archive)"
         )
+    return chromium
+
+
+def test_page_renders_in_headless_chromium(sample_out, tmp_path, record_property):
+    """In a real Chromium the page loads with no failed request, no request leaving the file,
+    no script or console error, and every chart drawn with a non-empty box and marks; a
+    full-page screenshot is saved with the test's output."""
+    chromium = _chromium_or_skip()
     _, summary = sample_out
     page = Path(str(summary["report"]))
     shot = tmp_path / "report.png"
     load = load_page(page.as_uri(), screenshot=shot, evaluate=CHARTS_DRAWN, chromium=chromium)
     record_property("screenshot", str(shot))
     print(f"screenshot: {shot}")
-    assert load.loaded, "the load event never fired"
-    assert load.failed_requests == []
-    assert load.script_errors == []
-    assert load.console_errors == []
-    assert load.requests and all(url.startswith(("file:", "data:")) for url in load.requests)
-    charts = load.value
-    expected = page.read_text(encoding="utf-8").count('<figure class="chart"')
-    assert len(charts) == expected >= 10
-    for chart in charts:
-        assert chart["width"] > 200 and chart["height"] > 100, chart
-        assert chart["marks"] > 3 and chart["text"] > 0, chart
+    assert page_problems(load, CHARTS) == []
+    assert load.requests, "the page itself was never requested"
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 20_000
+
+
+BROKEN_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
+<figure class="chart" data-chart="funnel"><svg width="400" height="200">
+  <rect x="0" y="0" width="90" height="20"/><rect x="0" y="30" width="60" height="20"/>
+  <rect x="0" y="60" width="30" height="20"/><path d="M0 100 H300"/><text x="5" y="150">a</text>
+</svg></figure>
+<figure class="chart" data-chart="edits"><svg width="0" height="0"></svg></figure>
+<figure class="chart" data-chart="clusters"><svg width="400" height="200"></svg></figure>
+<img src="missing-picture.png" alt="">
+<script>throw new Error("the chart code broke");</script>
+<script>alert("hello");</script>
+</body></html>
+"""
+
+
+def test_the_browser_check_fails_on_a_broken_page(tmp_path):
+    """The checks of the browser test are not blind: on a page with a chart missing, a chart
+    with an empty box, a chart with nothing in it, a script that throws, an alert and a
+    failed request, each is reported; the one good chart is not."""
+    chromium = _chromium_or_skip()
+    page = tmp_path / "broken.html"
+    page.write_text(BROKEN_PAGE, encoding="utf-8")
+    load = load_page(page.as_uri(), evaluate=CHARTS_DRAWN, chromium=chromium, timeout=20)
+    problems = "\n".join(page_problems(load, ["funnel", "edits", "clusters", "timings"]))
+    assert "chart timings is missing" in problems
+    assert "chart edits has an empty box" in problems
+    assert "chart clusters draws nothing" in problems
+    assert "chart funnel" not in problems
+    assert "the chart code broke" in problems
+    assert "alert dialog: hello" in problems
+    assert "failed request: net::ERR_FILE_NOT_FOUND" in problems
+    assert load.loaded, "a dismissed alert does not stop the page from loading"
 
 
 def test_a_bad_night_stands_out_in_the_trend(tmp_path):
