@@ -4,6 +4,7 @@ a real headless Chromium (Debian's package, installed by scripts/test)."""
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 from collections.abc import Sequence
@@ -310,3 +311,39 @@ def test_text_from_the_data_is_shown_never_run(tmp_path):
     )
     assert page_problems(load, []) == []
     assert load.value == {"title": f"normnews run {done.summary['run_id']}", "n": 0}
+
+
+def test_a_manifest_from_an_older_version_still_renders(sample_out, tmp_path):
+    """A manifest written before the text and similarity statistics existed renders every
+    chart; the page says those statistics are missing instead of showing zeros as facts."""
+    out = tmp_path / "out"
+    shutil.copytree(sample_out[0], out)
+    (path,) = (out / "_runs").glob("*.json")
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    for key in ("text", "learned_lines", "dedup"):
+        del manifest[key]
+    for key in ("articles_lost_over_half", "date_parse_failures"):
+        del manifest["counts"][key]
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    shutil.rmtree(out / "_state" / "line_text")
+    text = write_report(out, to=tmp_path / "old.html").path.read_text(encoding="utf-8")
+    assert re.findall(r'data-chart="([^"]+)"><svg', text) == list(CHARTS)
+    assert "has no text statistics" in text and "has no similarity statistics" in text
+    assert "<span>lost over half</span><b>–</b>" in text
+    assert "<span>dates unparsed</span><b>–</b>" in text
+
+
+def test_a_manifest_that_does_not_name_itself_is_skipped(sample_out, tmp_path):
+    """A JSON file in _runs/ whose run_id is not its file name (or that has no run date) is
+    not trusted: skipped, so the page is never written outside _runs/ by a run id."""
+    out = tmp_path / "out"
+    shutil.copytree(sample_out[0], out)
+    (path,) = (out / "_runs").glob("*.json")
+    forged = json.loads(path.read_text(encoding="utf-8"))
+    forged.update(run_id="../../escaped", run_date="2099-01-01")
+    (out / "_runs" / "forged.json").write_text(json.dumps(forged), encoding="utf-8")
+    (out / "_runs" / "nodate.json").write_text(json.dumps({"run_id": "nodate"}))
+    assert [m["run_id"] for m in load_manifests(out)] == [path.stem]
+    done = write_report(out)
+    assert done.path == out / "_runs" / f"{path.stem}.html"
+    assert not (tmp_path / "escaped.html").exists()

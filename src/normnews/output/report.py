@@ -35,14 +35,16 @@ from normnews.statefiles import load_line_text
 log = logging.getLogger("normnews")
 
 SAMPLES = 3
-LEARNED_SHOWN = 20
 """Before/after samples shown for cleaning and for dedup."""
+LEARNED_SHOWN = 20
+"""Learned boilerplate lines listed, for this run and for all runs."""
 EXCERPT = 420
 OUTLIER_MADS = 3.0
 """A run is an outlier when it is this many (scaled) median absolute deviations from the
 median of the other runs, and at least :data:`OUTLIER_FLOOR` of the median away."""
 OUTLIER_FLOOR = 0.25
 MIN_RUNS_FOR_OUTLIERS = 4
+OLDER = "this run's manifest (written by an older normnews)"
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,8 @@ def load_manifests(out: Path) -> list[dict[str, Any]]:
         out: The output root.
 
     Returns:
-        The manifests (a manifest that is not valid JSON is skipped with a warning).
+        The manifests (one that is not valid JSON, or whose ``run_id`` is not its file name,
+        is skipped with a warning).
     """
     found = []
     for path in sorted((out / "_runs").glob("*.json")):
@@ -71,9 +74,17 @@ def load_manifests(out: Path) -> list[dict[str, Any]]:
         except (OSError, ValueError) as exc:
             log.warning("skipping unreadable manifest %s: %s", path, exc)
             continue
-        if isinstance(manifest, dict) and "run_id" in manifest:
+        # A manifest names itself: its run id is its file name (so the page written beside it
+        # stays in _runs/), and it has a run date to order the trend by.
+        if (
+            isinstance(manifest, dict)
+            and manifest.get("run_id") == path.stem
+            and isinstance(manifest.get("run_date"), str)
+        ):
             found.append(manifest)
-    return sorted(found, key=lambda m: (m["run_date"], m.get("started_at", ""), m["run_id"]))
+        else:
+            log.warning("skipping %s: not a run manifest of this folder", path)
+    return sorted(found, key=lambda m: (m["run_date"], str(m.get("started_at", "")), m["run_id"]))
 
 
 def write_report(out: Path, *, run_id: str | None = None, to: Path | None = None) -> ReportResult:
@@ -160,8 +171,8 @@ def _numbers(run: dict[str, Any]) -> str:
         ),
         ("rejects", f"{counts.get('rejects', 0):,} ({_pct(counts.get('rejects', 0), records)})"),
         ("words removed", _pct(text.get("words_removed", 0), text.get("words_in", 0))),
-        ("lost over half", f"{counts.get('articles_lost_over_half', 0):,} articles"),
-        ("dates unparsed", f"{counts.get('date_parse_failures', 0):,}"),
+        ("lost over half", _known(counts.get("articles_lost_over_half"), "{:,} articles")),
+        ("dates unparsed", _known(counts.get("date_parse_failures"), "{:,}")),
         ("throughput", f"{records / seconds:,.0f} records/s" if seconds else "–"),
     ]
     body = "".join(f'<div class="card"><span>{_e(k)}</span><b>{_e(v)}</b></div>' for k, v in cards)
@@ -226,13 +237,14 @@ def _cleaning(out: Path, run: dict[str, Any]) -> str:
         _most_lost(out, run),
         _learned(out, run),
     ]
-    return _section(
-        "Cleaning",
-        parts,
+    lead = (
         f"{text.get('words_removed', 0):,} of {text.get('words_in', 0):,} words removed "
         f"({_pct(text.get('words_removed', 0), text.get('words_in', 0))}); "
-        f"{text.get('lost_over_half', {}).get('count', 0):,} article(s) lost more than half.",
+        f"{text.get('lost_over_half', {}).get('count', 0):,} article(s) lost more than half."
+        if text
+        else f"Edits per step only: {OLDER} has no text statistics (words removed)."
     )
+    return _section("Cleaning", parts, lead)
 
 
 def _most_lost(out: Path, run: dict[str, Any]) -> str:
@@ -345,12 +357,13 @@ def _dedup(out: Path, run: dict[str, Any]) -> str:
         _duplicate_samples(out, run),
     ]
     lsh = run.get("lsh", {})
-    return _section(
-        "Duplicates",
-        parts,
+    lead = (
         f"LSH {lsh.get('bands', '?')} bands × {lsh.get('rows', '?')} rows; every candidate is "
-        "verified before anything is removed.",
+        "verified before anything is removed."
     )
+    if not dedup:
+        lead += f" {OLDER.capitalize()} has no similarity statistics: the charts are empty."
+    return _section("Duplicates", parts, lead)
 
 
 def _duplicate_samples(out: Path, run: dict[str, Any]) -> str:
@@ -481,6 +494,11 @@ def _rate(m: dict[str, Any], key: str) -> float:
 def _removed_share(m: dict[str, Any]) -> float:
     text = m.get("text", {})
     return text.get("words_removed", 0) / text["words_in"] if text.get("words_in") else 0.0
+
+
+def _known(value: object, fmt: str) -> str:
+    """``value`` formatted, or a dash when the manifest does not have it (an older one)."""
+    return "–" if value is None else fmt.format(value)
 
 
 def _pct(part: float, whole: float) -> str:
