@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from normnews.clean import normalise, step_counts
-from normnews.clean.explain import explain
+from normnews.clean.explain import explain_result
 from normnews.config import JobConfig
 from normnews.errors import InputError
 from normnews.ingest.discover import InputFile
@@ -80,12 +80,11 @@ def explain_file(path: Path, record: int, config: JobConfig, out: Path | None = 
             f"({census.size} line counts over {len(census.sites)} site(s)); "
             f"{len(frequent)} line(s) count as learned boilerplate."
         )
-    report = explain(
-        item.title, item.text or "", repair=config.repair, clean=config.clean, frequent=frequent
-    )
+    text = item.text or ""
     result = normalise(
-        item.title, item.text or "", repair=config.repair, clean=config.clean, frequent=frequent
+        item.title, text, repair=config.repair, clean=config.clean, frequent=frequent
     )
+    report = explain_result(item.title, text, result, repair=config.repair, clean=config.clean)
     counts: dict[str, Any] = {"learned_lines": len(frequent), "learned_state": bool(days)}
     counts.update({f"edits_{k}": n for k, n in step_counts(result.edits).items()})
     return View(learned + "\n" + report, counts)
