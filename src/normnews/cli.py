@@ -361,11 +361,13 @@ def run_command(
 
 
 def _report_after_run(result: RunResult) -> Path | None:
-    """The run is published whatever happens here: a report that fails is logged, not fatal."""
+    """The run is published whatever happens here: a report that fails, for any reason (an
+    earlier manifest it cannot read, a full disk, a bug), is logged, not fatal; the summary's
+    ``report`` is then null and `normnews report OUT` can write it later."""
     try:
         return write_report(result.out, run_id=result.run_id).path
-    except (NormnewsError, OSError, ValueError) as exc:
-        log.error("the run is published, but its report could not be written: %s", exc)
+    except Exception:
+        log.exception("the run is published, but its report could not be written")
         return None
 
 

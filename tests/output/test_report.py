@@ -347,3 +347,18 @@ def test_a_manifest_that_does_not_name_itself_is_skipped(sample_out, tmp_path):
     done = write_report(out)
     assert done.path == out / "_runs" / f"{path.stem}.html"
     assert not (tmp_path / "escaped.html").exists()
+
+
+def test_a_report_that_fails_does_not_fail_the_published_run(tmp_path):
+    """`run --report` whose report cannot be drawn (an earlier manifest in OUT is malformed)
+    still ends ok with exit 0, since the run is published; the summary's report is null and
+    the log says why."""
+    out = tmp_path / "out"
+    (out / "_runs").mkdir(parents=True)
+    bad = {"run_id": "20200101-000000000000", "run_date": "2020-01-01", "counts": "broken"}
+    (out / "_runs" / "20200101-000000000000.json").write_text(json.dumps(bad))
+    done = run_cli("run", SAMPLE, "--out", out, "--run-date", DAY, "--report", "--workers", "1")
+    assert done.code == 0, done.stderr
+    assert done.summary["status"] == "ok" and done.summary["report"] is None
+    assert (out / "_runs" / f"{done.summary['run_id']}.json").is_file()
+    assert "its report could not be written" in done.stderr
