@@ -334,8 +334,9 @@ def test_a_manifest_from_an_older_version_still_renders(sample_out, tmp_path):
 
 
 def test_a_manifest_that_does_not_name_itself_is_skipped(sample_out, tmp_path):
-    """A JSON file in _runs/ whose run_id is not its file name (or that has no run date) is
-    not trusted: skipped, so the page is never written outside _runs/ by a run id."""
+    """A JSON file in _runs/ whose run_id is not its file name, that has no run date or whose
+    sections are not objects is not trusted: skipped, so the page is never written outside
+    _runs/ by a run id and one odd file does not stop the report."""
     out = tmp_path / "out"
     shutil.copytree(sample_out[0], out)
     (path,) = (out / "_runs").glob("*.json")
@@ -343,6 +344,8 @@ def test_a_manifest_that_does_not_name_itself_is_skipped(sample_out, tmp_path):
     forged.update(run_id="../../escaped", run_date="2099-01-01")
     (out / "_runs" / "forged.json").write_text(json.dumps(forged), encoding="utf-8")
     (out / "_runs" / "nodate.json").write_text(json.dumps({"run_id": "nodate"}))
+    odd = {"run_id": "odd", "run_date": "2020-01-01", "counts": "broken"}
+    (out / "_runs" / "odd.json").write_text(json.dumps(odd))
     assert [m["run_id"] for m in load_manifests(out)] == [path.stem]
     done = write_report(out)
     assert done.path == out / "_runs" / f"{path.stem}.html"
@@ -355,7 +358,7 @@ def test_a_report_that_fails_does_not_fail_the_published_run(tmp_path):
     the log says why."""
     out = tmp_path / "out"
     (out / "_runs").mkdir(parents=True)
-    bad = {"run_id": "20200101-000000000000", "run_date": "2020-01-01", "counts": "broken"}
+    bad = {"run_id": "20200101-000000000000", "run_date": "2020-01-01", "counts": {"articles": []}}
     (out / "_runs" / "20200101-000000000000.json").write_text(json.dumps(bad))
     done = run_cli("run", SAMPLE, "--out", out, "--run-date", DAY, "--report", "--workers", "1")
     assert done.code == 0, done.stderr

@@ -45,6 +45,7 @@ median of the other runs, and at least :data:`OUTLIER_FLOOR` of the median away.
 OUTLIER_FLOOR = 0.25
 MIN_RUNS_FOR_OUTLIERS = 4
 OLDER = "this run's manifest (written by an older normnews)"
+_SECTIONS = ("counts", "config", "versions", "text", "dedup", "lsh", "outputs", "timings_s")
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,8 @@ def load_manifests(out: Path) -> list[dict[str, Any]]:
         out: The output root.
 
     Returns:
-        The manifests (one that is not valid JSON, or whose ``run_id`` is not its file name,
-        is skipped with a warning).
+        The manifests (one that is not valid JSON, whose ``run_id`` is not its file name, or
+        whose sections are not objects, is skipped with a warning).
     """
     found = []
     for path in sorted((out / "_runs").glob("*.json")):
@@ -75,11 +76,13 @@ def load_manifests(out: Path) -> list[dict[str, Any]]:
             log.warning("skipping unreadable manifest %s: %s", path, exc)
             continue
         # A manifest names itself: its run id is its file name (so the page written beside it
-        # stays in _runs/), and it has a run date to order the trend by.
+        # stays in _runs/), it has a run date to order the trend by, and its sections are
+        # objects (an older manifest may lack some; none may be of another kind).
         if (
             isinstance(manifest, dict)
             and manifest.get("run_id") == path.stem
             and isinstance(manifest.get("run_date"), str)
+            and all(isinstance(manifest.get(k, {}), dict) for k in _SECTIONS)
         ):
             found.append(manifest)
         else:
