@@ -28,7 +28,7 @@ from typing import Any
 from normnews.errors import InputError
 from normnews.output import charts
 from normnews.output.publish import write_atomic
-from normnews.schema import dataset_lookup, read_table
+from normnews.schema import dataset_lookup, first_sorted
 from normnews.state import STATE_DIR
 from normnews.statefiles import load_line_text
 
@@ -370,16 +370,11 @@ def _dedup(out: Path, run: dict[str, Any]) -> str:
 
 
 def _duplicate_samples(out: Path, run: dict[str, Any]) -> str:
-    rows: list[dict[str, Any]] = []
-    for part in run.get("outputs", {}).get("duplicates", []):
-        path = out / part["path"]
-        if path.is_file():
-            rows += read_table(path).to_pylist()
-    if not rows:
-        return ""
+    parts = [out / part["path"] for part in run.get("outputs", {}).get("duplicates", [])]
     # The least similar copies removed are the ones worth a look.
-    rows.sort(key=lambda r: (r["similarity"], r["article_id"]))
-    picked = rows[:SAMPLES]
+    picked = first_sorted([p for p in parts if p.is_file()], ["similarity", "article_id"], SAMPLES)
+    if not picked:
+        return ""
     kept = {
         str(r["article_id"]): r
         for r in dataset_lookup(
