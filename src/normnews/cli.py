@@ -388,12 +388,10 @@ class _ConsoleHandler(logging.Handler):
             self.handleError(record)
 
 
-def _run_with_progress(
-    cfg: JobConfig, *, show_bar: bool, console: Console | None = None
-) -> RunResult:
+def _run_with_progress(cfg: JobConfig, *, show_bar: bool) -> RunResult:
     if not show_bar:
         return run(cfg)
-    console = console or Console(stderr=True)
+    console = Console(stderr=True)
     root = logging.getLogger("normnews")
     saved = root.handlers[:]
     formatter = saved[0].formatter if saved else None
