@@ -190,8 +190,16 @@ def _summary(status: str, **fields: Any) -> None:
 
 def _fail(exc: NormnewsError, **fields: Any) -> typer.Exit:
     log.error("%s", exc)
-    _summary(exc.status, message=str(exc), exit_code=exc.exit_code, **fields, **exc.counts)
+    _summary(exc.status, **_error_fields(exc, **fields))
     return typer.Exit(exc.exit_code)
+
+
+def _error_fields(exc: NormnewsError, **fields: Any) -> dict[str, Any]:
+    """The summary fields of an error: its counts, then ``fields``, message and exit code (a
+    count can never clash with them and turn the summary into a traceback)."""
+    merged = {**exc.counts, **fields, "message": str(exc), "exit_code": exc.exit_code}
+    merged.pop("status", None)
+    return merged
 
 
 def _unexpected(exc: BaseException, **fields: Any) -> typer.Exit:
@@ -340,7 +348,7 @@ def run_command(
         report_path = _report_after_run(result) if report else None
     except NothingToDo as exc:
         log.info("%s", exc)
-        _summary(exc.status, message=str(exc), exit_code=exc.exit_code, out=str(out), **exc.counts)
+        _summary(exc.status, **_error_fields(exc, out=str(out)))
         raise typer.Exit(exc.exit_code) from None
     except NormnewsError as exc:
         raise _fail(exc, out=str(out)) from None

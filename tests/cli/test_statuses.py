@@ -12,8 +12,8 @@ import pytest
 import typer
 
 from helpers import ROOT, SAMPLE, CliResult, run_cli
-from normnews.cli import USAGE_ERROR, known_statuses, status_table
-from normnews.errors import NormnewsError, error_classes
+from normnews.cli import USAGE_ERROR, _fail, known_statuses, status_table
+from normnews.errors import InputError, NormnewsError, error_classes
 from normnews.state import RunLock
 
 DAY = "2026-11-24"
@@ -182,3 +182,18 @@ def test_operator_commands_end_with_one_summary(tmp_path):
         assert_one_summary(run_cli(*args), "ok")
     explained = run_cli("explain", SAMPLE / "blog" / "night-bus-routes.txt", "--out", out)
     assert_one_summary(explained, "ok")
+
+
+def test_an_error_whose_counts_clash_with_the_summary_fields_still_prints_one_line(capsys):
+    """Counts named like the summary's own fields (status, message, out) never turn the
+    summary into a TypeError: the status, message and out of the error win."""
+    counts = {"status": "x", "message": "y", "out": "z", "records_in": 3}
+    _fail(InputError("feed is gone", counts=counts), out="o")
+    (line,) = capsys.readouterr().out.splitlines()
+    assert json.loads(line) == {
+        "status": "input_error",
+        "records_in": 3,
+        "out": "o",
+        "message": "feed is gone",
+        "exit_code": 2,
+    }
