@@ -221,7 +221,7 @@ def load_page(
             session=session,
         )
         if "exceptionDetails" in value:
-            result.script_errors.append(f"evaluate: {value['exceptionDetails']}")
+            result.script_errors.append(f"evaluate: {_exception_text(value['exceptionDetails'])}")
         result.value = value.get("result", {}).get("value")
         if screenshot is not None:
             shot = pipe.call(
@@ -260,8 +260,16 @@ def _collect(events: list[dict[str, Any]], result: PageLoad) -> None:
         elif method == "Page.javascriptDialogOpening":
             result.script_errors.append(f"a {params.get('type')} dialog: {params.get('message')}")
         elif method == "Runtime.exceptionThrown":
-            result.script_errors.append(json.dumps(params.get("exceptionDetails", {}))[:500])
+            result.script_errors.append(_exception_text(params.get("exceptionDetails", {})))
         elif method == "Runtime.consoleAPICalled" and params.get("type") == "error":
             result.console_errors.append(json.dumps(params.get("args", []))[:500])
         elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
             result.console_errors.append(str(params["entry"].get("text")))
+
+
+def _exception_text(details: dict[str, Any]) -> str:
+    """The exception's own message first (``Error: …``), then where it was thrown: a cut of
+    the raw JSON could lose the message behind a long file URL."""
+    message = details.get("exception", {}).get("description") or details.get("text", "")
+    where = f"{details.get('url', '')}:{details.get('lineNumber', '?')}"
+    return f"{str(message).splitlines()[0] if message else 'exception'} (at {where})"

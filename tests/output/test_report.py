@@ -192,7 +192,7 @@ def test_the_browser_check_fails_on_a_broken_page(tmp_path):
     assert "chart edits has an empty box" in problems
     assert "chart clusters draws nothing" in problems
     assert "chart funnel" not in problems
-    assert "the chart code broke" in problems
+    assert "script error: Error: the chart code broke (at file:" in problems
     assert "alert dialog: hello" in problems
     assert "failed request: net::ERR_FILE_NOT_FOUND" in problems
     assert load.loaded, "a dismissed alert does not stop the page from loading"
