@@ -8,9 +8,13 @@ Tasks:
   logical date, so a backfill writes the partition of the day it stands for. Exit 99
   ("nothing new to do") leaves the task *skipped*; exit 75 ("another run holds the lock")
   fails the try and Airflow retries it after `retry_delay`. The last stdout line, the
-  one-line JSON summary, is pushed to XCom.
+  one-line JSON summary, is pushed to XCom. `--report` makes normnews write the run's HTML
+  report beside its manifest (`OUT/_runs/<run_id>.html`).
 - `check_summary`: parses that summary and fails loudly unless it is the JSON object with
-  `"status": "ok"` that the CLI promises. It is skipped together with `run_normnews`.
+  `"status": "ok"` that the CLI promises and the report it names exists. The report is the
+  task's artifact: its path is in the summary this task returns to XCom (`report`) and in its
+  log, so the run's page is one click from the task. It is skipped together with
+  `run_normnews`.
 
 Where things are: the Airflow Variable, else the worker's environment variable, else the
 default. A Variable can itself come from the environment (`AIRFLOW_VAR_NORMNEWS_INPUT`).
@@ -71,7 +75,7 @@ RUN_DATE = "{{ ds if logical_date is defined and logical_date else dag_run.run_a
 # kill signal straight through.
 BASH_COMMAND = (
     'exec "$NORMNEWS_BIN" run "$NORMNEWS_INPUT" --out "$NORMNEWS_OUT"'
-    f' --run-date "{RUN_DATE}" --log-format json'
+    f' --run-date "{RUN_DATE}" --log-format json --report'
     ' ${NORMNEWS_CONFIG:+--config "$NORMNEWS_CONFIG"}'
 )
 
@@ -147,7 +151,14 @@ with DAG(
                 f"normnews exited 0 but its summary is not an object with status 'ok': "
                 f"{summary_line!r}"
             )
+        report = summary.get("report")
+        if not report or not Path(str(report)).is_file():
+            raise ValueError(
+                f"normnews ran with --report but its report {report!r} is missing: the run is "
+                "published; `normnews report OUT` can write the page again"
+            )
         log.info("normnews summary: %s", json.dumps(summary, sort_keys=True))
+        log.info("normnews report (this task's artifact): %s", report)
         return summary
 
     check_summary(run_normnews.output)

@@ -16,14 +16,17 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from typer.core import TyperGroup
 
 from normnews import __version__
 from normnews.config import DedupConfig, JobConfig, find_config_file, load_config
 from normnews.dedup import effective_params, s_curve_text
-from normnews.errors import NormnewsError, NothingToDo
+from normnews.errors import NormnewsError, NothingToDo, error_classes
 from normnews.indexing import compact_index, index_stats, rebuild_index
 from normnews.inspect import explain_file, show_output
+from normnews.output.report import write_report
 from normnews.pipeline import RunResult, run
+from normnews.preview import preview
 
 EXIT_CODES = """\
 Exit codes: 0 done · 1 unexpected error · 2 usage or config error · 65 more records
@@ -31,7 +34,49 @@ rejected than --max-error-rate allows, or an empty input directory (nothing publ
 74 environment or state failure: disk full, read-only OUT, corrupt _state, output already
 published under this run id (the message names the path and the fix) · 75 another run holds
 the lock on OUT (retry later) · 99 nothing new to do (Airflow's BashOperator:
-skip_on_exit_code=99)."""
+skip_on_exit_code=99) · 130 interrupted.
+The summary line's "status" names the outcome (see the README)."""
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+OUTCOMES: dict[str, tuple[int, str]] = {
+    "ok": (0, "finished; rejected records are counted and written to `rejects/`"),
+    "dry_run": (
+        0,
+        "`run --dry-run` listed what a run would read, reprocess and skip; wrote nothing",
+    ),
+    "usage_error": (EXIT_USAGE, "a bad command, option or argument (the message says which)"),
+    "interrupted": (EXIT_INTERRUPTED, "stopped by Ctrl-C or SIGINT; nothing was half-published"),
+}
+"""Statuses that are not errors of the library (those come from :mod:`normnews.errors`)."""
+
+
+def status_table() -> list[tuple[str, int, str]]:
+    """Every status the summary line can carry: ``(status, exit code, meaning)``.
+
+    The outcomes above, then one per :class:`~normnews.errors.NormnewsError` class (its
+    ``status``, ``exit_code`` and the first line of its docstring); ``error`` is the base class
+    and also any unexpected exception.
+    """
+    rows = [("ok", *OUTCOMES["ok"]), ("dry_run", *OUTCOMES["dry_run"])]
+    seen = {"ok", "dry_run"}
+    for cls in error_classes():
+        if cls.status in seen:
+            continue
+        seen.add(cls.status)
+        # The docstring's first sentence, which may wrap over several lines.
+        paragraph = " ".join((cls.__doc__ or cls.__name__).strip().split("\n\n")[0].split())
+        meaning = paragraph.split(": ")[0].split(". ")[0].rstrip(".").replace("``", "`") + "."
+        if cls is NormnewsError:
+            meaning = "an unexpected error (a bug); the message says what failed"
+        rows.append((cls.status, cls.exit_code, meaning))
+    rows += [(name, *OUTCOMES[name]) for name in ("usage_error", "interrupted")]
+    return rows
+
+
+def known_statuses() -> frozenset[str]:
+    """The status words of :func:`status_table`."""
+    return frozenset(status for status, _, _ in status_table())
 
 
 def _s_curve_help() -> str:
@@ -45,8 +90,64 @@ def _s_curve_help() -> str:
     )
 
 
+def _usage_error_class() -> type[Exception]:
+    """click's ``UsageError``, found through typer's public ``BadParameter`` (a subclass of it).
+
+    Typer before 0.26 depends on click and raises ``click.exceptions.UsageError``; typer 0.26
+    and later vendor click as the private ``typer._click``, whose path may change at any
+    release. ``typer.BadParameter`` is public in both, and click documents it as a
+    ``UsageError``: its base class is the one to catch, whichever click it is.
+    """
+    for cls in typer.BadParameter.__mro__:
+        if cls.__name__ == "UsageError" and issubclass(cls, Exception):
+            return cls
+    return typer.BadParameter  # pragma: no cover (a test checks that UsageError is found)
+
+
+USAGE_ERROR = _usage_error_class()
+
+
+class _SummaryGroup(TyperGroup):
+    """The command group: a usage error prints the JSON summary line too (click then prints
+    the message and usage on stderr and exits 2), so every exit has one."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except USAGE_ERROR as exc:
+            _usage_summary(exc)
+            raise
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except USAGE_ERROR as exc:
+            _usage_summary(exc)
+            raise
+
+
+def _usage_summary(exc: Exception) -> None:
+    ctx = getattr(exc, "ctx", None)
+    command = getattr(ctx, "command_path", None) or "normnews"
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        # The group or command was called with no arguments: click prints its help.
+        message = f"{command} needs a command or argument (its help is on stderr)"
+    else:
+        lines = str(getattr(exc, "format_message", exc.__str__)()).strip().splitlines()
+        message = lines[0] if lines else "usage error"
+    _summary(
+        "usage_error",
+        message=message,
+        exit_code=int(getattr(exc, "exit_code", EXIT_USAGE)),
+        command=command,
+    )
+
+
 app = typer.Typer(
     name="normnews",
+    cls=_SummaryGroup,
     help="Turn a directory of scraped news articles into clean, deduplicated Parquet.\n\n"
     + EXIT_CODES,
     no_args_is_help=True,
@@ -94,8 +195,27 @@ def _summary(status: str, **fields: Any) -> None:
 
 def _fail(exc: NormnewsError, **fields: Any) -> typer.Exit:
     log.error("%s", exc)
-    _summary(type(exc).__name__, message=str(exc), exit_code=exc.exit_code, **fields)
+    _summary(exc.status, **_error_fields(exc, **fields))
     return typer.Exit(exc.exit_code)
+
+
+def _error_fields(exc: NormnewsError, **fields: Any) -> dict[str, Any]:
+    """The summary fields of an error: its counts, then ``fields``, message and exit code (a
+    count can never clash with them and turn the summary into a traceback)."""
+    merged = {**exc.counts, **fields, "message": str(exc), "exit_code": exc.exit_code}
+    merged.pop("status", None)
+    return merged
+
+
+def _unexpected(exc: BaseException, **fields: Any) -> typer.Exit:
+    """The last line of defence: a summary line, never a bare traceback."""
+    if isinstance(exc, KeyboardInterrupt):
+        log.error("interrupted")
+        _summary("interrupted", message="interrupted", exit_code=EXIT_INTERRUPTED, **fields)
+        return typer.Exit(EXIT_INTERRUPTED)
+    log.exception("unexpected error")
+    _summary(NormnewsError.status, message=f"{type(exc).__name__}: {exc}", exit_code=1, **fields)
+    return typer.Exit(1)
 
 
 def _version(value: bool) -> None:
@@ -202,6 +322,22 @@ def run_command(
         typer.Option(help="Log lines on stderr: auto (JSON unless a terminal), text or json."),
     ] = "auto",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
+    report: Annotated[
+        bool,
+        typer.Option(
+            "--report/--no-report",
+            help="Also write the run's HTML report next to its manifest "
+            "(OUT/_runs/<run_id>.html, as `normnews report` makes it).",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="List the files the run would read, reprocess and skip, then stop. Writes "
+            "nothing and takes no lock (reads the ledger as it is now).",
+        ),
+    ] = False,
 ) -> None:
     """Normalise and deduplicate the articles in INPUT_DIR into Parquet under OUT.
 
@@ -225,17 +361,22 @@ def run_command(
             feed=feed,
             **{"dedup.threshold": threshold, "dedup.enabled": dedup, "dedup.history": history},
         )
+        if dry_run:
+            plan = preview(cfg)
+            if plan.text():
+                typer.echo(plan.text())
+            _summary("dry_run", out=str(out), **plan.counts())
+            return
         result = _run_with_progress(cfg, show_bar=not use_json and sys.stderr.isatty())
+        report_path = _report_after_run(result) if report else None
     except NothingToDo as exc:
         log.info("%s", exc)
-        _summary("nothing_to_do", message=str(exc), exit_code=exc.exit_code, out=str(out))
+        _summary(exc.status, **_error_fields(exc, out=str(out)))
         raise typer.Exit(exc.exit_code) from None
     except NormnewsError as exc:
         raise _fail(exc, out=str(out)) from None
-    except Exception as exc:  # the last line of defence: a summary line, never a bare trace
-        log.exception("unexpected error")
-        _summary("error", message=f"{type(exc).__name__}: {exc}", exit_code=1, out=str(out))
-        raise typer.Exit(1) from None
+    except (Exception, KeyboardInterrupt) as exc:
+        raise _unexpected(exc, out=str(out)) from None
     log.info(
         "run %s: %s records in, %s articles, %s duplicates, %s rejects",
         result.run_id,
@@ -244,13 +385,55 @@ def run_command(
         result.counts.get("duplicates"),
         result.counts.get("rejects"),
     )
-    _summary(**result.summary())
+    summary = result.summary()
+    if report:
+        summary["report"] = str(report_path) if report_path else None
+    _summary(**summary)
+
+
+def _report_after_run(result: RunResult) -> Path | None:
+    """The run is published whatever happens here: a report that fails, for any reason (an
+    earlier manifest it cannot read, a full disk, a bug), is logged, not fatal; the summary's
+    ``report`` is then null and `normnews report OUT` can write it later."""
+    try:
+        return write_report(result.out, run_id=result.run_id).path
+    except Exception:
+        log.exception("the run is published, but its report could not be written")
+        return None
+
+
+class _ConsoleHandler(logging.Handler):
+    """Log records printed through the progress bar's console: rich draws them above the bar
+    instead of into its line."""
+
+    def __init__(self, console: Console, formatter: logging.Formatter | None) -> None:
+        super().__init__()
+        self.console = console
+        if formatter is not None:
+            self.setFormatter(formatter)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.console.print(self.format(record), markup=False, highlight=False, soft_wrap=True)
+        except Exception:
+            self.handleError(record)
 
 
 def _run_with_progress(cfg: JobConfig, *, show_bar: bool) -> RunResult:
     if not show_bar:
         return run(cfg)
     console = Console(stderr=True)
+    root = logging.getLogger("normnews")
+    saved = root.handlers[:]
+    formatter = saved[0].formatter if saved else None
+    root.handlers[:] = [_ConsoleHandler(console, formatter)]
+    try:
+        return _with_bar(cfg, console)
+    finally:
+        root.handlers[:] = saved
+
+
+def _with_bar(cfg: JobConfig, console: Console) -> RunResult:
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -286,14 +469,21 @@ def explain_command(
         ),
     ] = None,
 ) -> None:
-    """Show one article before and after normalisation, with every change and its reason."""
+    """Show one article before and after normalisation, with every change and its reason.
+
+    The first line says which learned state (boilerplate lines a run learned under --out) was
+    used, or that none was. The last line is the JSON summary.
+    """
     config_file = config or find_config_file(Path.cwd())
     try:
         cfg = load_config(config_file, input_dir=file.parent, out_dir=out or Path())
-        typer.echo(explain_file(file, record, cfg, out))
+        view = explain_file(file, record, cfg, out)
     except NormnewsError as exc:
-        typer.echo(f"normnews: {exc}", err=True)
-        raise typer.Exit(exc.exit_code) from None
+        raise _fail(exc, file=str(file)) from None
+    except (Exception, KeyboardInterrupt) as exc:
+        raise _unexpected(exc, file=str(file)) from None
+    typer.echo(view.text)
+    _summary("ok", file=str(file), record=record, **view.counts)
 
 
 @app.command("show")
@@ -301,12 +491,44 @@ def show_command(
     out: Annotated[Path, typer.Argument(help="The output root to summarise.")],
     articles: Annotated[int, typer.Option(help="Show at most this many articles.")] = 20,
 ) -> None:
-    """Summarise an output root: the last run's counts, then articles, duplicates, rejects."""
+    """Summarise an output root: the last run's counts, then articles, duplicates, rejects.
+
+    The last line is the JSON summary (each dataset's row count).
+    """
     try:
-        typer.echo(show_output(out, articles=articles))
+        view = show_output(out, articles=articles)
     except NormnewsError as exc:
-        typer.echo(f"normnews: {exc}", err=True)
-        raise typer.Exit(exc.exit_code) from None
+        raise _fail(exc, out=str(out)) from None
+    except (Exception, KeyboardInterrupt) as exc:
+        raise _unexpected(exc, out=str(out)) from None
+    typer.echo(view.text)
+    _summary("ok", out=str(out), **view.counts)
+
+
+@app.command("report")
+def report_command(
+    out: Annotated[Path, typer.Argument(help="The output root whose runs to report on.")],
+    run_id: Annotated[
+        str | None,
+        typer.Option("--run", help="The run to report on (default: the latest published run)."),
+    ] = None,
+    to: Annotated[
+        Path | None,
+        typer.Option(help="Where to write the HTML page (default: OUT/_runs/<run_id>.html)."),
+    ] = None,
+) -> None:
+    """Write a self-contained HTML report of one run and of the trend across OUT's runs.
+
+    The page works offline: charts are inline SVG, no script or style is fetched. The last
+    line is the JSON summary (the page's path).
+    """
+    try:
+        done = write_report(out, run_id=run_id, to=to)
+    except NormnewsError as exc:
+        raise _fail(exc, out=str(out)) from None
+    except (Exception, KeyboardInterrupt) as exc:
+        raise _unexpected(exc, out=str(out)) from None
+    _summary("ok", out=str(out), run_id=done.run_id, report=str(done.path), runs=done.runs)
 
 
 _OUT_OPTION = typer.Option("--out", "-o", help="Output root whose history index to use.")
@@ -316,11 +538,14 @@ _OUT_OPTION = typer.Option("--out", "-o", help="Output root whose history index 
 def index_stats_command(
     out: Annotated[Path, _OUT_OPTION] = Path("normnews-out"),
 ) -> None:
-    """Print the history index's header, partitions and article counts as JSON."""
+    """Print the history index's header, partitions and article counts as the JSON summary."""
     try:
-        typer.echo(json.dumps(index_stats(out), indent=2, default=str))
+        stats = index_stats(out)
     except NormnewsError as exc:
-        raise _fail(exc) from None
+        raise _fail(exc, out=str(out)) from None
+    except (Exception, KeyboardInterrupt) as exc:
+        raise _unexpected(exc, out=str(out)) from None
+    _summary("ok", **stats)
 
 
 @index_app.command("rebuild")
@@ -336,7 +561,9 @@ def index_rebuild_command(
         cfg = load_config(config_file, input_dir=Path(), out_dir=out)
         _summary("ok", **rebuild_index(out, cfg.dedup))
     except NormnewsError as exc:
-        raise _fail(exc) from None
+        raise _fail(exc, out=str(out)) from None
+    except (Exception, KeyboardInterrupt) as exc:
+        raise _unexpected(exc, out=str(out)) from None
 
 
 @index_app.command("compact")
@@ -347,7 +574,9 @@ def index_compact_command(
     try:
         _summary("ok", **compact_index(out))
     except NormnewsError as exc:
-        raise _fail(exc) from None
+        raise _fail(exc, out=str(out)) from None
+    except (Exception, KeyboardInterrupt) as exc:
+        raise _unexpected(exc, out=str(out)) from None
 
 
 def main() -> None:

@@ -63,6 +63,7 @@ from normnews.process import (
     process_batch,
     signer_permutations,
 )
+from normnews.runstats import TextStats, duplicate_stats
 from normnews.schema import ARTICLES, iter_ipc_windows, parquet_num_rows, take_rows
 from normnews.scratch import ScratchBatch, park
 from normnews.state import (
@@ -73,7 +74,7 @@ from normnews.state import (
     load_ledger,
     write_ledger,
 )
-from normnews.statefiles import load_census, write_census
+from normnews.statefiles import LINE_TEXT_DIR, load_census, write_census, write_line_text
 
 log = logging.getLogger("normnews")
 
@@ -87,6 +88,7 @@ _DAY_FOLDERS = (
     "rejects",
     f"{STATE_DIR}/ledger",
     f"{STATE_DIR}/lines",
+    f"{STATE_DIR}/{LINE_TEXT_DIR}",
     f"{STATE_DIR}/history",
 )
 _REJECT_FLUSH = 4096
@@ -427,7 +429,8 @@ def _run(config: JobConfig, report: Progress) -> RunResult:
         if not plan.todo:
             raise NothingToDo(
                 f"all {len(files)} input file(s) in {config.input_dir} were processed by earlier "
-                "runs; nothing new to do (use --reprocess to rebuild this run date)."
+                "runs; nothing new to do (use --reprocess to rebuild this run date).",
+                counts={"records_in": 0, "files": 0, "files_skipped": plan.skipped},
             )
         _refuse_unrecorded(config, plan.todo)
         run_id = _run_id(config, plan.todo)
@@ -461,6 +464,7 @@ def _run_staged(
     edit_steps: Counter[str] = Counter()
     dates_given: Counter[str] = Counter()
     dates_failed: Counter[str] = Counter()
+    text_stats = TextStats()
     workers = config.effective_workers
     window = 2 * workers
 
@@ -517,6 +521,7 @@ def _run_staged(
             edit_steps.update(result.edit_steps)
             dates_given.update(result.dates_given)
             dates_failed.update(result.dates_failed)
+            text_stats.merge(result.text_stats)
             done += batch.items
             report("process", done, None)
     writers["rejects"].write_rows(pending_rejects)
@@ -546,7 +551,8 @@ def _run_staged(
         rejects=n_rejects,
         files=len(plan.todo),
         files_skipped=plan.skipped,
-        date_parse_failures=dates_failed.total(),
+        articles_lost_over_half=text_stats.over_half,
+        date_parse_failures=text_stats.date_failures,
     )
     if kept_rows + len(matches) + n_rejects != records_in:
         raise AssertionError(
@@ -578,6 +584,12 @@ def _run_staged(
             "rejects_by_reason": dict(sorted(reject_reasons.items())),
             "edits_by_step": dict(sorted(edit_steps.items())),
         },
+        text=text_stats.to_manifest(),
+        learned_lines=text_stats.learned_lines(),
+        dedup=duplicate_stats(
+            ((m.similarity, m.method, m.duplicate_of) for m in matches.values()),
+            config.dedup.threshold,
+        ),
         started_at=started.isoformat(timespec="seconds"),
     )
     rate = n_rejects / records_in if records_in else 0.0
@@ -594,7 +606,8 @@ def _run_staged(
             f"{n_rejects} of {records_in} input records were rejected ({rate:.1%}), more than "
             f"max_error_rate {config.max_error_rate:.1%}; nothing was published. Reasons: "
             f"{dict(reject_reasons)}. The first {len(first_rejects)} are listed in "
-            f"{failed_path}; fix the feed, or raise --max-error-rate." + _first_hint(first_rejects)
+            f"{failed_path}; fix the feed, or raise --max-error-rate." + _first_hint(first_rejects),
+            counts={**counts, "rejects_by_reason": dict(sorted(reject_reasons.items()))},
         )
 
     state = staging / STATE_DIR
@@ -618,6 +631,7 @@ def _run_staged(
             if (read_digest := reader.digests.get(f.relpath)) is not None
         ],
     )
+    write_line_text(state, day, run_id, text_stats.learned_lines())
     if config.dedup.enabled:
         deduper.write_history(state, day, matches, f"part-{run_id}")
     deduper.close()

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from normnews.clean import normalise, step_counts
+from normnews.clean.boilerplate import FREQUENT
 from normnews.clean.census import line_keys, site_of
 from normnews.config import JobConfig
 from normnews.dates import parse_date_noted, with_published_raw
@@ -27,6 +28,7 @@ from normnews.dedup import Signer, permutations
 from normnews.dedup.signatures import Permutations
 from normnews.hashing import stable_id
 from normnews.model import Article, Edit, RawRecord, Reject
+from normnews.runstats import TextStats, word_count
 from normnews.scratch import ScratchBatch, census_inputs, unpark, write_articles
 
 
@@ -63,6 +65,7 @@ class BatchResult:
     """Articles with a non-blank ``published`` value, by input file."""
     dates_failed: Counter[str] = field(default_factory=Counter)
     """...of which the value could not be parsed (``published`` is null), by input file."""
+    text_stats: TextStats = field(default_factory=TextStats)
 
 
 _SETUP: WorkerSetup | None = None
@@ -209,6 +212,19 @@ def process_batch(batch: ScratchBatch) -> BatchResult:
             out.rejects.append(done)
         else:
             articles.append(done)
+            out.text_stats.add(
+                {
+                    "article_id": done.article_id,
+                    "source": done.source,
+                    "record": done.record,
+                    "title": done.title,
+                },
+                done.edits,
+                words_out=word_count(done.text),
+                raw_text=raw.text or "",
+                site=site_of(done.url, done.source),
+                learned_reason=FREQUENT,
+            )
     out.signatures, out.exact_keys = _SIGNER.signatures_and_keys([a.text for a in articles])
     out.article_ids = [a.article_id for a in articles]
     out.published = [_micros(a.published) for a in articles]

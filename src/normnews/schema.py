@@ -82,6 +82,18 @@ LINES = pa.schema(
 )
 """Boilerplate line counts per site (``key`` null: the site's article total)."""
 
+LINE_TEXT = pa.schema(
+    [
+        pa.field("key", pa.int64()),
+        pa.field("site", pa.string(), nullable=False),
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("articles", pa.int64(), nullable=False),
+    ],
+    metadata={"normnews.schema_version": SCHEMA_VERSION, "normnews.dataset": "line_text"},
+)
+"""The text of the lines a run removed as learned boilerplate, beside their census ``key``
+(null when the recorded text was cut short), with the articles it was removed from."""
+
 RAW = pa.schema(
     [
         pa.field("source", pa.string(), nullable=False),
@@ -250,6 +262,28 @@ def dataset_head(path: Path, rows: int) -> tuple[list[dict[str, Any]], int]:
     without reading the rest."""
     dataset = pds.dataset(path, format="parquet", partitioning="hive")
     return dataset.head(rows).to_pylist(), int(dataset.count_rows())
+
+
+def dataset_lookup(
+    path: Path, column: str, values: Sequence[str], columns: list[str]
+) -> list[dict[str, Any]]:
+    """Rows of a hive-partitioned dataset folder whose ``column`` is one of ``values``."""
+    if not values or not path.is_dir():
+        return []
+    dataset = pds.dataset(path, format="parquet", partitioning="hive")
+    return dataset.to_table(  # type: ignore[no-any-return]
+        columns=columns, filter=pds.field(column).isin(list(values))
+    ).to_pylist()
+
+
+def first_sorted(paths: Sequence[Path], keys: Sequence[str], rows: int) -> list[dict[str, Any]]:
+    """The first ``rows`` rows of Parquet files taken together, in ascending order of ``keys``
+    (sorted in Arrow: no Python object per row)."""
+    tables = [pq.read_table(path) for path in paths]
+    if not tables:
+        return []
+    table = pa.concat_tables(tables).sort_by([(key, "ascending") for key in keys])
+    return table.slice(0, rows).to_pylist()  # type: ignore[no-any-return]
 
 
 def history_schema(

@@ -181,6 +181,7 @@ def test_dag_parses_with_the_promised_settings(airflow: Airflow) -> None:
     assert report["retry_delay_s"] > 0
     assert report["do_xcom_push"] is True
     assert "--run-date" in report["bash_command"]
+    assert "--report" in report["bash_command"]
 
 
 def test_dag_run_publishes_the_run_date_partition(
@@ -193,6 +194,10 @@ def test_dag_run_publishes_the_run_date_partition(
     assert sum(read_table(part, columns=["article_id"]).num_rows for part in parts) > 0
     manifests = list((out_root(airflow) / "_runs").glob("*.json"))
     assert manifests, "no run manifest"
+    (manifest,) = manifests
+    report = manifest.with_suffix(".html")
+    assert report.is_file(), "the run's report is kept beside its manifest"
+    assert "<svg" in report.read_text(encoding="utf-8")
 
 
 def test_rerun_with_nothing_new_is_skipped(airflow: Airflow, first_run: dict[str, str]) -> None:

@@ -72,7 +72,30 @@ def explain(
       - Rain in Oslo 0
       - Leave a Reply
     """
-    result: Normalised = normalise(title, text, repair=repair, clean=clean, frequent=frequent)
+    result = normalise(title, text, repair=repair, clean=clean, frequent=frequent)
+    return explain_result(title, text, result, repair=repair, clean=clean)
+
+
+def explain_result(
+    title: str | None,
+    text: str,
+    result: Normalised,
+    *,
+    repair: RepairConfig,
+    clean: CleanConfig,
+) -> str:
+    """The report of :func:`explain` for a result the caller already has (no second pass).
+
+    Args:
+        title: The title as read, or ``None``.
+        text: The body as read.
+        result: What :func:`normalise` made of them with these settings.
+        repair: Repair settings.
+        clean: Cleaning settings.
+
+    Returns:
+        A plain-text report.
+    """
     repaired, _ = repair_text(text, repair)
     staged = reflow(repaired)[0] if clean.reflow else repaired
     counts = step_counts(result.edits)

@@ -41,6 +41,12 @@ class Manifest:
     inputs: list[dict[str, Any]] = field(default_factory=list)
     skipped_inputs: int = 0
     counts: dict[str, Any] = field(default_factory=dict)
+    text: dict[str, Any] = field(default_factory=dict)
+    """Words in and removed per step, the articles that lost most (:mod:`normnews.runstats`)."""
+    learned_lines: list[dict[str, Any]] = field(default_factory=list)
+    """Lines removed as learned boilerplate: text, site, articles (most removed first)."""
+    dedup: dict[str, Any] = field(default_factory=dict)
+    """Similarity histogram of the removed copies, cluster sizes, the threshold."""
     outputs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     started_at: str = ""
@@ -63,6 +69,9 @@ class Manifest:
             "inputs": self.inputs,
             "skipped_inputs": self.skipped_inputs,
             "counts": self.counts,
+            "text": self.text,
+            "learned_lines": self.learned_lines,
+            "dedup": self.dedup,
             "outputs": self.outputs,
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
         }
