@@ -30,8 +30,9 @@ from normnews.model import Edit
 STEP = "truncation"
 MIN_CUT_WORDS = 3
 """A paragraph with no sentence end must have this many words before it can count as cut."""
-MIN_PROSE_WORDS = 12
-"""...and this many to count as cut when it ends on an ordinary lower-case word."""
+MIN_COMPLETE_WORDS = 6
+"""A cut is only repaired when a complete paragraph of this many words stays: never a short
+item's only sentence."""
 
 CLOSERS = "\"'”’»)]}`」』）】›"
 END_CHARS = ".!?…;。！？؟।"
@@ -54,12 +55,11 @@ ABBREVIATION_RE = re.compile(
 """Text that ends in an abbreviation's period (checked on the text before a candidate end)."""
 ABBREVIATION_WINDOW = 12
 _ENGLISH_FUNCTION_WORDS = (
-    "a an the and or but nor of to in on at by for with from into onto about after before "
-    "as than that which who whom whose when where while because if although though since "
-    "until unless over under between among against during without within through toward "
+    "a an the and or but nor of to in on at by for with from into onto after "
+    "as than which whom whose when where while because if although though "
+    "until unless under between among against during without within through toward "
     "towards upon via is are was were be been being has have had will would shall should "
-    "can could may might must do does did not its their his her our your my this these those "
-    "also said says very more most such both either neither per including"
+    "can could may might must do does did its their his her our your my per including"
 )
 _OTHER_FUNCTION_WORDS = (  # the commonest prepositions and conjunctions of other languages
     "и в во на с со по к о об от до за из для что чтобы около как не а но или при "
@@ -103,11 +103,12 @@ def _sentence_ends(paragraph: str) -> list[int]:
 
 
 def _looks_cut(fragment: str) -> bool:
-    """A paragraph without any sentence end: is it a cut sentence rather than a heading?
+    """Does this run of words stop mid-clause, where a scraper's cut and nothing else stops?
 
-    It is when it ends mid-clause (a comma, a dash, a function word) and has at least
-    ``MIN_CUT_WORDS`` words, or when it is long prose (``MIN_PROSE_WORDS``) ending on a
-    lower-case word: headings and captions are short or end on a name, a date or a number.
+    It does when it has at least ``MIN_CUT_WORDS`` words, is not table data, and ends on a
+    comma, a dash, an ``&`` or an open bracket, or on a lower-case function word (``... nuclear
+    ambitions, after``, ``... the``). A run that ends on a name, a number or an ordinary word
+    may be a complete sentence that lost its full stop, a caption or a heading: kept.
     """
     if _tabular(fragment):
         return False
@@ -118,9 +119,7 @@ def _looks_cut(fragment: str) -> bool:
     if CUT_TAIL_RE.search(fragment):
         return True
     last = words[-1].strip("\"'“”‘’«»")
-    if last.lower() in FUNCTION_WORDS:
-        return True
-    return size >= MIN_PROSE_WORDS and last.isalpha() and last.islower()
+    return last.islower() and last in FUNCTION_WORDS
 
 
 def _signoff(fragment: str) -> bool:
@@ -178,12 +177,16 @@ def trim_paragraph(paragraph: str, following: str | None = None) -> tuple[str, s
         or _introduces(following)
     ):
         return paragraph, ""
+    if following is not None and following[:1].islower():
+        # The sentence goes on in the next paragraph (a link or a name lost between them):
+        # split, not cut.
+        return paragraph, ""
     ends = _sentence_ends(paragraph)
     if not ends:
         return ("", paragraph) if _looks_cut(paragraph) else (paragraph, "")
     last = ends[-1]
     fragment = paragraph[last:].strip()
-    if not fragment or _signoff(fragment) or _tabular(fragment):
+    if not fragment or _signoff(fragment) or not _looks_cut(fragment):
         return paragraph, ""
     return paragraph[:last].rstrip(), fragment
 
@@ -231,11 +234,18 @@ def _trim_truncated(
             edits.append(Edit(STEP, f'removed "{_short(removed)}" ({why})'))
         if kept:
             out.append(kept)
-    if not edits or not out:
-        # No edits, or every paragraph looked cut: a one-line brief or a wire table, not
-        # scraper damage of an article. Repair, never drop: the article keeps its text.
+    if not edits or not any(_complete(p) for p in out):
+        # Nothing cut, or nothing complete would be left: a short item's only sentence, a
+        # one-line brief or a wire table, not scraper damage of an article. Keep its text.
         return paragraphs, []
     return out, edits
+
+
+def _complete(paragraph: str) -> bool:
+    """A paragraph of prose that ends as a sentence does."""
+    return len(paragraph.split(None, MIN_COMPLETE_WORDS)) >= MIN_COMPLETE_WORDS and _terminal(
+        paragraph
+    )
 
 
 def _short(text: str, limit: int = 120) -> str:
