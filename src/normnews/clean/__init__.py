@@ -122,7 +122,14 @@ def normalise(
         raw_title = TITLE_BREAKS_RE.sub(" ", raw_title)  # tested first: titles rarely break
     new_title, found = _repair_article(raw_title, repair, ftfy_memo)
     edits += found
-    new_title = collapse(new_title.replace("\n", " "))
+    collapsed = collapse(new_title.replace("\n", " "))
+    if found and collapsed != new_title and repair.enabled:
+        # A repaired "Â " became a space that collapsing removed: the rest is new text for
+        # ftfy ("ÁºÖ"), so repair it once more and the title is a fixed point.
+        collapsed, found = _repair_article(collapsed, repair, ftfy_memo)
+        edits += found
+        collapsed = collapse(collapsed.replace("\n", " "))
+    new_title = collapsed
     if clean.titles:
         new_title, found = clean_title(new_title)
         edits += found

@@ -30,9 +30,6 @@ from normnews.model import Edit
 STEP = "truncation"
 MIN_CUT_WORDS = 3
 """A paragraph with no sentence end must have this many words before it can count as cut."""
-MIN_COMPLETE_WORDS = 6
-"""A cut is only repaired when a complete paragraph of this many words stays: never a short
-item's only sentence."""
 
 CLOSERS = "\"'”’»)]}`」』）】›"
 END_CHARS = ".!?…;。！？؟।"
@@ -56,7 +53,7 @@ ABBREVIATION_RE = re.compile(
 ABBREVIATION_WINDOW = 12
 _ENGLISH_FUNCTION_WORDS = (
     "a an the and or but nor of to in on at by for with from into onto after "
-    "as than which whom whose when where while because if although though "
+    "as than that which whom whose when where while because if although though "
     "until unless under between among against during without within through toward "
     "towards upon via is are was were be been being has have had will would shall should "
     "can could may might must do does did its their his her our your my per including"
@@ -64,7 +61,7 @@ _ENGLISH_FUNCTION_WORDS = (
 _OTHER_FUNCTION_WORDS = (  # the commonest prepositions and conjunctions of other languages
     "и в во на с со по к о об от до за из для что чтобы около как не а но или при "
     "και κατά σε στο στη στην στον του της των με για από ότι να θα το τα η ο οι "
-    "في من إلى على عن مع أن أو ثم و "
+    "في من إلى على عن مع أن أو ثم و نحو "
     "und oder der die das den dem des ein eine mit von zu für auf bei nach über "
     "et ou le la les du de un une avec pour sur dans par que qui "
     "y o el los las del con para por en una"
@@ -74,6 +71,9 @@ FUNCTION_WORDS = frozenset(_ENGLISH_FUNCTION_WORDS.split()) | frozenset(
 )
 """A cut sentence often ends on one of these; a caption or heading rarely does."""
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+CJK_PARTICLES = frozenset("はがをにでとのもへや的在和与及对把被从向将为于")
+"""Japanese case particles and Chinese prepositions and conjunctions: a run of CJK text that
+stops on one stops mid-clause."""
 CUT_TAIL_RE = re.compile(r"[,\-–—/&+(]$")
 ASCII_DIGITS = b"0123456789"
 """The ASCII digits (``str.isdigit`` in ASCII text), deleted with ``bytes.translate``."""
@@ -119,7 +119,9 @@ def _looks_cut(fragment: str) -> bool:
     if CUT_TAIL_RE.search(fragment):
         return True
     last = words[-1].strip("\"'“”‘’«»")
-    return last.islower() and last in FUNCTION_WORDS
+    if CJK_RE.search(last[-1:]):
+        return last[-1] in CJK_PARTICLES
+    return last == last.lower() and last in FUNCTION_WORDS
 
 
 def _signoff(fragment: str) -> bool:
@@ -234,18 +236,19 @@ def _trim_truncated(
             edits.append(Edit(STEP, f'removed "{_short(removed)}" ({why})'))
         if kept:
             out.append(kept)
-    if not edits or not any(_complete(p) for p in out):
-        # Nothing cut, or nothing complete would be left: a short item's only sentence, a
-        # one-line brief or a wire table, not scraper damage of an article. Keep its text.
+    if not edits or not _worth_repairing(paragraphs, out):
+        # Nothing cut, or the cut would take the item's only sentence or most of its words:
+        # a one-line brief or a wire table, not scraper damage of an article. Keep its text.
         return paragraphs, []
     return out, edits
 
 
-def _complete(paragraph: str) -> bool:
-    """A paragraph of prose that ends as a sentence does."""
-    return len(paragraph.split(None, MIN_COMPLETE_WORDS)) >= MIN_COMPLETE_WORDS and _terminal(
-        paragraph
-    )
+def _worth_repairing(before: list[str], after: list[str]) -> bool:
+    """A cut is repaired only when a complete sentence stays and most of the words do."""
+    if not any(p and _terminal(p) for p in after):
+        return False
+    kept = sum(len(p.split()) for p in after)
+    return kept * 2 >= sum(len(p.split()) for p in before)
 
 
 def _short(text: str, limit: int = 120) -> str:
