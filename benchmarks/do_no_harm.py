@@ -39,6 +39,7 @@ from typing import Any
 
 from normnews.clean import normalise
 from normnews.clean.census import LineCensus, line_keys, site_of
+from normnews.clean.evidence import evidence_keys
 from normnews.clean.repair import repair
 from normnews.config import CleanConfig, RepairConfig
 
@@ -208,14 +209,17 @@ def site(doc: Doc) -> str:
 def measure(set_name: str, docs: list[Doc]) -> dict[str, Any]:
     census = LineCensus()
     for doc in docs:
-        census.add(line_keys(doc.text, max_words=CLEAN.boilerplate_max_words), site(doc))
+        keys = line_keys(doc.text, max_words=CLEAN.boilerplate_max_words)
+        census.add(keys + evidence_keys(doc.text, doc.title), site(doc))
     frequent = census.frequent(CLEAN)
     total = kept_total = 0
     rows = []
     steps: Counter[str] = Counter()
     start = time.perf_counter()
     for doc in docs:
-        out = normalise(doc.title, doc.text, repair=REPAIR, clean=CLEAN, frequent=frequent)
+        out = normalise(
+            doc.title, doc.text, repair=REPAIR, clean=CLEAN, frequent=frequent, url=doc.url
+        )
         ref = words(reference(doc, set_name))
         got = words(out.text) + words(out.title)
         n = sum(ref.values())

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from normnews.clean.boilerplate import strip_boilerplate
 from normnews.clean.census import line_key
+from normnews.clean.evidence import end_key
 from normnews.config import CleanConfig
 
 CONFIG = CleanConfig()
@@ -76,9 +77,35 @@ def test_frequency_alone_never_empties_an_article():
     """When every paragraph of an article is a line repeated across the site (a feed of
     one-line briefs), the repeated lines are the article and stay; next to other text they
     go."""
-    brief = "Harbour traffic resumed after the fog lifted."
+    brief = "Harbour Watch evening briefing"
     frequent = frozenset({line_key(brief)})
     assert strip_boilerplate(brief, frequent, CleanConfig()) == (brief, [])
     text, edits = strip_boilerplate(f"A storm closed the port.\n\n{brief}", frequent, CleanConfig())
     assert text == "A storm closed the port."
     assert [e.step for e in edits] == ["boilerplate"]
+
+
+def test_frequency_never_removes_sentences_figures_or_table_furniture():
+    """A repeated sentence, a line with figures and a period label next to rows of figures
+    (``Nine mths``) are the author's, however often the source repeats them."""
+    lines = ["The company gave no further details.", "Nine mths", "Payable April 1"]
+    frequent = frozenset(line_key(line) for line in lines)
+    text = (
+        "Profit rose sharply in the quarter, the company said.\n\n"
+        "The company gave no further details.\n\nShr 10 cts vs 8 cts\n\nNine mths\n\n"
+        "Shr 30 cts vs 25 cts\n\nPayable April 1"
+    )
+    assert strip_boilerplate(text, frequent, CleanConfig()) == (text, [])
+
+
+def test_signoff_needs_end_evidence():
+    """A short token is removed as a sign-off only when it ends many of the source's articles
+    (its end key is frequent), also when it is glued to the last sentence."""
+    glued = "Profit rose sharply in the quarter, the company said. Reuter"
+    alone = "Profit rose sharply in the quarter, the company said.\n\nReuter"
+    assert strip_boilerplate(glued, frozenset(), CleanConfig()) == (glued, [])
+    evidence = frozenset({end_key("Reuter")})
+    text, edits = strip_boilerplate(glued, evidence, CleanConfig())
+    assert text == "Profit rose sharply in the quarter, the company said."
+    assert "sign-off" in edits[0].detail
+    assert strip_boilerplate(alone, evidence, CleanConfig())[0] == text

@@ -69,7 +69,10 @@ def test_japanese_cut_without_spaces():
 
 def test_keeps_a_japanese_run_ending_on_a_verb_stem():
     """A run that stops on a verb stem may be complete: kept."""
-    assert trim_paragraph("承認した。工事は来年の春に始まり") == ("承認した。工事は来年の春に始まり", "")
+    assert trim_paragraph("承認した。工事は来年の春に始まり") == (
+        "承認した。工事は来年の春に始まり",
+        "",
+    )
 
 
 def test_never_empties_an_article():

@@ -92,6 +92,7 @@ def normalise(
     repair: RepairConfig,
     clean: CleanConfig,
     frequent: frozenset[int] = frozenset(),
+    url: str | None = None,
 ) -> Normalised:
     """Repair and clean one article's title and body; never raises on any ``str``.
 
@@ -100,8 +101,9 @@ def normalise(
         text: The body as read.
         repair: Repair settings.
         clean: Cleaning settings.
-        frequent: Census keys of boilerplate lines for this run
-            (:meth:`normnews.clean.census.LineCensus.frequent`).
+        frequent: Census keys of boilerplate lines, sign-offs and title affixes for this
+            run (:meth:`normnews.clean.census.LineCensus.frequent`).
+        url: The article's URL, if any: a title suffix that names its host is the site's.
 
     Returns:
         The normalised article. Idempotent: normalising the result changes nothing.
@@ -131,7 +133,7 @@ def normalise(
         collapsed = collapse(collapsed.replace("\n", " "))
     new_title = collapsed
     if clean.titles:
-        new_title, found = clean_title(new_title)
+        new_title, found = clean_title(new_title, frequent, url)
         edits += found
     body, found = _repair_article(text, repair, ftfy_memo)
     edits += found

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 
 from normnews.clean.census import line_key
+from normnews.clean.evidence import end_key
 from normnews.config import CleanConfig
 from normnews.model import Edit
 
@@ -39,6 +40,14 @@ NAV_EVIDENCE = 2
 """Paragraphs removed by other rules before menu runs are looked for."""
 BLOCK_MAX_WORDS = 15
 FREQUENT = "repeats across the site's articles"
+SIGNOFF = "sign-off: ends many of the source's articles"
+SIGNOFF_TAIL_RE = re.compile(r"(?<=[.!?\"'”’)])\s+(\S+(?:\s\S+)?)$")
+"""A short tail glued after the last sentence end (``... said. Reuter``)."""
+PROSE_SENTENCE_WORDS = 4
+"""A repeated line that ends like a sentence and has this many words is prose ("The company
+gave no further details."), never template."""
+ROW_MAX_WORDS = 12
+"""A paragraph with a digit and at most this many words is a row of figures."""
 BLOCK_HEADING_WORDS = 5
 INNER_SENTENCE_RE = re.compile(r"[a-z][.!?][\"'”’)]*\s+[A-Z\"“]")
 
@@ -382,7 +391,12 @@ def _strip_boilerplate(
         elif why is None:
             in_block = False
         reasons[i] = why
-    if reasons.count(None) == len(reasons):
+    if frequent:
+        _protect_figures(paragraphs, reasons)
+        signoff = _mark_signoff(paragraphs, reasons, frequent)
+    else:
+        signoff = None
+    if reasons.count(None) == len(reasons) and signoff is None:
         # The usual case: nothing found, and the rules below all need furniture found first.
         return paragraphs, []
     run = config.boilerplate_nav_run
@@ -393,19 +407,68 @@ def _strip_boilerplate(
     if config.boilerplate_page_trim and len(reasons) - reasons.count(None) >= PAGE_EVIDENCE:
         _trim_page(paragraphs, reasons)
     if None not in reasons:
+        signoff = None
         # Frequency is evidence about a line, not proof: when every paragraph left is a
         # repeated one (a feed of one-line briefs, a template-only article), the repeated
         # lines are the article itself, and frequency alone must not empty it.
-        reasons = [None if why == FREQUENT else why for why in reasons]
+        reasons = [None if why in (FREQUENT, SIGNOFF) else why for why in reasons]
     kept = [p for p, why in zip(paragraphs, reasons, strict=True) if why is None]
     edits = [
         Edit(STEP, f'removed "{_short(p)}" ({why})')
         for p, why in zip(paragraphs, reasons, strict=True)
         if why is not None
     ]
+    if signoff is not None:
+        kept[-1] = kept[-1][: -len(signoff)].rstrip()
+        edits.append(Edit(STEP, f'removed "{signoff.strip()}" ({SIGNOFF})'))
     if not edits:
         return paragraphs, []
     return kept or [""], edits
+
+
+def _protect_figures(paragraphs: list[str], reasons: list[str | None]) -> None:
+    """Frequency never removes a line that carries figures, a sentence, or a table's own
+    furniture (``Nine mths``, ``Year`` next to rows of figures): those are the author's."""
+    for i, why in enumerate(reasons):
+        if why != FREQUENT:
+            continue
+        paragraph = paragraphs[i]
+        if DIGIT_RE.search(paragraph) or (
+            _ends_sentence(paragraph) and len(paragraph.split()) >= PROSE_SENTENCE_WORDS
+        ):
+            reasons[i] = None
+            continue
+        neighbours = paragraphs[max(0, i - 1) : i] + paragraphs[i + 1 : i + 2]
+        if any(_figures_row(p) for p in neighbours):
+            reasons[i] = None
+
+
+def _figures_row(paragraph: str) -> bool:
+    return bool(DIGIT_RE.search(paragraph)) and len(paragraph.split()) <= ROW_MAX_WORDS
+
+
+def _mark_signoff(
+    paragraphs: list[str], reasons: list[str | None], frequent: frozenset[int]
+) -> str | None:
+    """Mark the last paragraph as a sign-off when its text ends many of the source's articles
+    (an end key in ``frequent``); when the sign-off is glued to the last sentence
+    (``... said. Reuter``), return that tail for the caller to cut."""
+    last = len(paragraphs) - 1
+    while last >= 0 and reasons[last] is not None and reasons[last] != FREQUENT:
+        last -= 1
+    if last < 0:
+        return None
+    paragraph = paragraphs[last]
+    key = end_key(paragraph)
+    if key is not None and key in frequent:
+        reasons[last] = SIGNOFF
+        return None
+    if last != len(paragraphs) - 1 or reasons[last] is not None:
+        return None
+    match = SIGNOFF_TAIL_RE.search(paragraph)
+    if match and end_key(match.group(1)) in frequent:
+        return match.group(0)
+    return None
 
 
 def _mark_nav_runs(paragraphs: list[str], reasons: list[str | None], run: int) -> None:

@@ -16,13 +16,18 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from normnews.clean.evidence import (
+    SEPARATOR_MARKS,
+    SEPARATOR_RE,
+    SITE_WORDS_MAX,
+    affix_key,
+    host_labels,
+    names_host,
+    title_affixes,
+)
 from normnews.model import Edit
 
 STEP = "title"
-
-SEPARATOR_MARKS = "|–—:»·•-"
-SEPARATOR_RE = re.compile(rf"\s+[{SEPARATOR_MARKS}]{{1,2}}\s+|\s*\|\s*|\s+::\s+")
-"""Separators between a headline and a site name: each holds one of :data:`SEPARATOR_MARKS`."""
 COUNTER_RE = re.compile(
     r"\s*(?:(?<![\w,.])[(\[]?\d{1,5}[)\]]?\s*(?:comments?|responses?|replies|reactions?)?"
     r"|(?:comments?|responses?)\s*[(\[]?\d{1,5}[)\]]?)\s*$",
@@ -33,8 +38,6 @@ COUNTER_TAILS = "0123456789)]tsenTSEN"
 """The ASCII characters a :data:`COUNTER_RE` match can end with (before trailing spaces): a
 digit, a bracket, or the last letter of ``comment(s)``, ``response(s)``, ``replies``,
 ``reaction(s)``."""
-SITE_WORDS_MAX = 5
-"""A segment beside the headline is a site name only when it is this short."""
 SITE_LIKE_RE = re.compile(
     r"\.(?:com|org|net|co|uk|de|fr|ru|in|au|ca|info|news|io|ie|es|it|nl|jp|cn|gr|ae)\b|"
     r"\b(?:news|times|post|journal|herald|tribune|guardian|telegraph|gazette|observer|"
@@ -81,57 +84,68 @@ def _is_site(segment: str) -> bool:
     return 0 < len(words) <= SITE_WORDS_MAX and bool(SITE_LIKE_RE.search(segment.strip()))
 
 
-def clean_title(title: str) -> tuple[str, list[Edit]]:
-    """Strip a site name (``| Site``, ``- Site``, ``SITE |``) from the title itself.
+def clean_title(
+    title: str, frequent: frozenset[int] = frozenset(), url: str | None = None
+) -> tuple[str, list[Edit]]:
+    """Strip a site name (``- Site``, ``| Site``, ``SITE |``) from the title, on evidence.
 
-    A ``|`` segment of up to five words is a site name; a `` - `` segment must also look like
-    one (a domain or a publication word), because ``Talks fail - again`` and
-    ``Tax cuts are a con - Blair`` are headlines. A
-    trailing number is not stripped here: ``iPhone 11`` is a title (see :func:`strip_titles`
-    for the evidence-based counter rule).
+    A segment after the last separator (or before a first ``|``) is the site's name, not the
+    headline's, only with evidence: it names the URL's host, or it ends (starts) many titles
+    of the same source (the census's title affix keys in ``frequent``), or it follows a ``|``
+    and names a publication (``| BBC News``). ``WAITE KIDNAPPED AS SPY - TEHRAN RADIO`` and
+    ``Tax cuts are a con - Blair`` keep their ends. A trailing number is not stripped here:
+    ``iPhone 11`` is a title (see :func:`strip_title_counter` for the evidence-based rule).
 
     Args:
         title: The repaired title, whitespace collapsed.
+        frequent: Census keys (:meth:`normnews.clean.census.LineCensus.frequent`).
+        url: The article's URL, if any.
 
     Returns:
         The cleaned title and an edit per stripped part.
 
     >>> clean_title("Ad sales boost Time Warner profit | BBC News")[0]
     'Ad sales boost Time Warner profit'
-    >>> clean_title("WORLD NEWS | Floods hit Valencia - Reuters")[0]
+    >>> clean_title("Floods hit Valencia - Daily Courier", url="https://dailycourier.example")[0]
     'Floods hit Valencia'
-    >>> clean_title("Talks fail - again")[0]
-    'Talks fail - again'
+    >>> clean_title("WAITE KIDNAPPED AS SPY - TEHRAN RADIO")[0]
+    'WAITE KIDNAPPED AS SPY - TEHRAN RADIO'
     """
     edits: list[Edit] = []
     # Most titles hold no separator mark at all; the substring tests are cheaper than a split.
-    changed = any(map(title.__contains__, SEPARATOR_MARKS))
-    while changed:
+    if not any(map(title.__contains__, SEPARATOR_MARKS)):
+        return title, edits
+    labels = host_labels(url)
+    for _ in range(2):  # a suffix and a prefix at most
         changed = False
-        parts = SEPARATOR_RE.split(title)
-        if len(parts) < 2:
+        for where, segment, sep in title_affixes(title):
+            why = _site_evidence(segment, sep, where, frequent, labels)
+            if why is None:
+                continue
+            if where == "suffix":
+                title = title[: title.rindex(sep)].rstrip()
+                edits.append(Edit(STEP, f'removed site suffix "{sep.strip()} {segment}" ({why})'))
+            else:
+                title = title[title.find(sep) + len(sep) :].lstrip()
+                edits.append(Edit(STEP, f'removed site prefix "{segment} {sep.strip()}" ({why})'))
+            changed = True
             break
-        seps = SEPARATOR_RE.findall(title)
-        # Suffix first (the common case), then prefix; the longest part must remain.
-        longest = max(len(p) for p in parts)
-        if len(parts[-1]) < longest and _site_segment(parts[-1], seps[-1]):
-            cut = title[: len(title) - len(parts[-1]) - len(seps[-1])].rstrip()
-            edits.append(
-                Edit(STEP, f'removed site suffix "{seps[-1].strip()} {parts[-1]}" from the title')
-            )
-            title, changed = cut, True
-        elif len(parts[0]) < longest and _site_segment(parts[0], seps[0]):
-            edits.append(
-                Edit(STEP, f'removed site prefix "{parts[0]} {seps[0].strip()}" from the title')
-            )
-            title, changed = title[len(parts[0]) + len(seps[0]) :].lstrip(), True
+        if not changed:
+            break
     return title, edits
 
 
-def _site_segment(segment: str, sep: str) -> bool:
-    if "|" in sep:
-        return 0 < len(segment.split()) <= SITE_WORDS_MAX
-    return _is_site(segment)
+def _site_evidence(
+    segment: str, sep: str, where: str, frequent: frozenset[int], labels: frozenset[str]
+) -> str | None:
+    """Why a title segment is the site's name, or ``None`` without evidence."""
+    if names_host(segment, labels):
+        return "names the URL's host"
+    if frequent and affix_key(segment, where) in frequent:
+        return f"the {where} of many titles of the source"
+    if "|" in sep and _is_site(segment):
+        return "a publication's name after a bar"
+    return None
 
 
 def _matches(paragraph: str, key: str, akey: str) -> str | None:
