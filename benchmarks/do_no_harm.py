@@ -334,7 +334,9 @@ def main() -> int:
         "label": args.label,
         "commit": commit,
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": (
+            f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        ),
         "sets": {},
     }
     for name in args.sets.split(","):

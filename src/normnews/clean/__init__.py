@@ -109,10 +109,11 @@ def normalise(
         The normalised article. Idempotent: normalising the result changes nothing.
 
     >>> out = normalise("Floods hit Valencia 0",
-    ...                 "Floods hit Valencia\\n\\nRain fell. Roads clos\\n\\nLeave a Reply",
+    ...                 "Floods hit Valencia\\n\\nRain fell all day on the coast. "
+    ...                 "Roads were shut by the\\n\\nLeave a Reply",
     ...                 repair=RepairConfig(), clean=CleanConfig())
     >>> out.title, out.text
-    ('Floods hit Valencia', 'Rain fell.')
+    ('Floods hit Valencia', 'Rain fell all day on the coast.')
     >>> step_counts(out.edits)
     {'repair': 0, 'reflow': 0, 'title': 2, 'boilerplate': 1, 'truncation': 1}
     """

@@ -79,14 +79,14 @@ def title_affixes(title: str) -> list[tuple[str, str, str]]:
     last = seps[-1]
     suffix = title[last.end() :]
     head = title[: last.start()]
-    if suffix.strip() and head.strip() and len(suffix.split()) <= SITE_WORDS_MAX:
+    if suffix.strip() and len(suffix) < len(head) and len(suffix.split()) <= SITE_WORDS_MAX:
         out.append(("suffix", suffix.strip(), last.group(0)))
     first = seps[0]
     prefix = title[: first.start()]
     if (
         "|" in first.group(0)
         and prefix.strip()
-        and title[first.end() :].strip()
+        and len(prefix) < len(title) - first.end()
         and len(prefix.split()) <= SITE_WORDS_MAX
     ):
         out.append(("prefix", prefix.strip(), first.group(0)))
@@ -103,7 +103,7 @@ def evidence_keys(text: str, title: str | None = None) -> list[int]:
     Returns:
         The distinct keys.
 
-    >>> len(evidence_keys("Profit rose.\\n Reuter\\n", "Profit up - Wire Desk"))
+    >>> len(evidence_keys("Profit rose.\\n Reuter\\n", "Profit rises again - Wire Desk"))
     2
     """
     keys: list[int] = []

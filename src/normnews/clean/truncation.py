@@ -205,7 +205,7 @@ def trim_truncated(text: str) -> tuple[str, list[Edit]]:
 
     >>> trim_truncated("First para. Second sentence cut at\\n\\nLast paragraph.")[0]
     'First para.\\n\\nLast paragraph.'
-    >>> trim_truncated("北京今天下雨。气温下降了")[0]
+    >>> trim_truncated("北京今天下雨。气温将在")[0]
     '北京今天下雨。'
     """
     kept, edits = _trim_truncated(text.split("\n\n"), {})
