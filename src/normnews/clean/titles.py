@@ -51,6 +51,16 @@ SITE_LIKE_RE = re.compile(
 """Beside a `` - `` a segment is a site only when it names one (a domain or a publication word):
 ``Tax cuts are a con - Blair`` is BBC style for a quote and keeps its speaker."""
 MIN_KEY = 4
+RESIDUE_MAX_WORDS = 8
+"""At most this many words around the title's copies in a repeat."""
+RESIDUE_EDGES = "|–—-:»·•()[]{}<>/\\"
+COUNTER_WORDS = 3
+COUNTER_SHAPE_RE = re.compile(
+    r"(?:[(\[]?\d[\d,.]*[)\]]?(?:\s+[^\W\d_]+)?|[^\W\d_]+\s*[(\[]?\d[\d,.]*[)\]]?)",
+)
+"""A number with at most one word before or after it: ``3 comments``, ``Comments (4)``, ``0``."""
+DOMAIN_RE = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}", re.IGNORECASE)
+NAME_CONNECTORS = frozenset("of the and & de la le del des der di du van von y".split())
 ASCII_NON_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
 """The ASCII characters that are not letters or digits (deleted with ``bytes.translate``, which
 needs no per-call table set-up as ``str.translate`` does)."""
@@ -175,7 +185,7 @@ def _matches(paragraph: str, key: str, akey: str) -> str | None:
         # concatenation of its parts' keys. The parts outside the span must be site-sized.
         keys = [title_key(p) for p in parts]
         bare = [title_key(COUNTER_RE.sub("", p)) for p in parts]
-        short = [len(p.split()) <= SITE_WORDS_MAX for p in parts]
+        short = [_name_or_counter(p) for p in parts]
         for i in range(len(parts)):
             for j in range(i + 1, len(parts) + 1):
                 if (i, j) == (0, len(parts)) or not all(short[:i] + short[j:]):
@@ -184,7 +194,84 @@ def _matches(paragraph: str, key: str, akey: str) -> str | None:
                 span_bare = "".join(keys[i : j - 1]) + bare[j - 1]
                 if _same(span, key, akey) or _same(span_bare, key, akey):
                     return "repeat with a site name"
+    if key in pkey:
+        return _repeat_with_residue(paragraph, key)
     return None
+
+
+def _keyed(paragraph: str) -> tuple[str, list[int]]:
+    """The paragraph's title key and, for each key character, its offset in the paragraph."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(paragraph):
+        for k in title_key(ch):
+            chars.append(k)
+            offsets.append(i)
+    return "".join(chars), offsets
+
+
+def _repeat_with_residue(paragraph: str, key: str) -> str | None:
+    """The title, once or more (a title block reflow joined into one line), plus a short
+    residue that is not prose: a counter (``(3 comments)``, ``7 Comments``) or a name set
+    off by a separator (``– World News Today``). A sentence that starts like the title
+    (``Floods hit Valencia on Monday.``) has a prose residue and is no repeat."""
+    pkey, offsets = _keyed(paragraph)
+    spans: list[tuple[int, int]] = []
+    start = pkey.find(key)
+    while start >= 0:
+        end = start + len(key)
+        spans.append((offsets[start], offsets[end - 1] + 1))
+        start = pkey.find(key, end)
+    if not spans:
+        return None
+    residue: list[str] = []
+    cursor = 0
+    for begin, end in spans:
+        residue.append(paragraph[cursor:begin])
+        cursor = end
+    residue.append(paragraph[cursor:])
+    words = sum(len(piece.split()) for piece in residue)
+    if words > RESIDUE_MAX_WORDS:
+        return None
+    for i, piece in enumerate(residue):
+        if piece.strip() and not _junk_residue(piece, after_title=i > 0):
+            return None
+    return "repeat with a counter or a site name" if words else "repeated title block"
+
+
+def _name_or_counter(part: str) -> bool:
+    """A part beside the title (split at separators) that can be junk: a short name or a
+    counter, never a lower-case phrase (``- the worst in decades``)."""
+    core = part.strip().strip(RESIDUE_EDGES).strip()
+    if not core:
+        return True
+    tokens = core.split()
+    if len(tokens) > SITE_WORDS_MAX:
+        return False
+    if any(ch.isdigit() for ch in core):
+        return len(tokens) <= COUNTER_WORDS and bool(COUNTER_SHAPE_RE.fullmatch(core))
+    named = [t for t in tokens if t.lower() not in NAME_CONNECTORS]
+    return bool(named) and all(t[:1].isupper() or DOMAIN_RE.fullmatch(t) for t in named)
+
+
+def _junk_residue(piece: str, *, after_title: bool) -> bool:
+    """A piece of a title repeat outside the title itself: a counter or a set-off name."""
+    core = piece.strip().strip(RESIDUE_EDGES).strip()
+    if not core:
+        return True  # separators and brackets only
+    if core[-1] in ".!?" and not DOMAIN_RE.fullmatch(core):
+        return False  # ends as a sentence: prose
+    tokens = core.split()
+    if any(ch.isdigit() for ch in core):
+        return len(tokens) <= COUNTER_WORDS and bool(COUNTER_SHAPE_RE.fullmatch(core))
+    stripped = piece.strip()
+    edge = stripped[:1] if after_title else stripped[-1:]
+    if not edge or edge not in RESIDUE_EDGES:
+        return False  # a name must be set off from the title by a separator or a bracket
+    if len(tokens) > SITE_WORDS_MAX:
+        return False
+    named = [t for t in tokens if t.lower() not in NAME_CONNECTORS]
+    return bool(named) and all(t[:1].isupper() or DOMAIN_RE.fullmatch(t) for t in named)
 
 
 def _same(pkey: str, key: str, akey: str) -> bool:
@@ -222,7 +309,7 @@ def _strip_titles(
     akey = _ascii_key(key)
     if len(akey) < max(MIN_KEY, 0.8 * len(key)):
         akey = ""  # not a Latin title: the full key is the only one that means anything
-    limit = len(title) * 2 + 60
+    limit = len(title) * 3 + 80
     edits: list[Edit] = []
     kept: list[str] = []
     for paragraph in paragraphs:
