@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import Literal
 
 import ftfy
@@ -249,6 +250,14 @@ def fix_entity_debris(text: str) -> str:
     return text
 
 
+DEBRIS_FIXERS: tuple[tuple[Callable[[str], str], str], ...] = (
+    (fix_apostrophe_space, "apostrophe entity after a space"),
+    (fix_entity_debris, "entity debris (entity without & or inline tag)"),
+    (fix_backtick_quotes, "backticks used as quotation marks"),
+)
+"""What ftfy leaves, fixed in this order (each edit names its fixer)."""
+
+
 def _ends_a_name(pieces: list[str]) -> bool:
     """Whether a piece of text before a ``;`` ends with a :data:`BARE_NAMED_RE` name.
 
@@ -367,16 +376,13 @@ def _repair(
         fixed, ftfy_edits = _ftfy_lines(text, fixers, fast, memo)
         edits.extend(ftfy_edits)
         if config.fix_entity_debris:
-            debris_fixed = fix_backtick_quotes(fix_entity_debris(fix_apostrophe_space(fixed)))
-            if debris_fixed != fixed:
-                edits.append(
-                    Edit(
-                        STEP,
-                        f'entity debris: "{shorten(_first_diff(fixed, debris_fixed))}" '
-                        "repaired (entity without & or inline tag)",
+            for fixer, why in DEBRIS_FIXERS:
+                debris_fixed = fixer(fixed)
+                if debris_fixed != fixed:
+                    edits.append(
+                        Edit(STEP, f'{why}: "{shorten(_first_diff(fixed, debris_fixed))}" repaired')
                     )
-                )
-            fixed = debris_fixed
+                fixed = debris_fixed
         if fixed == text:
             break
         text = fixed
