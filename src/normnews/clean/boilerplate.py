@@ -36,6 +36,9 @@ STEP = "boilerplate"
 PHRASE_MAX_WORDS = 30
 """Longer paragraphs are prose and never matched by phrase rules."""
 NAV_MAX_WORDS = 4
+MENU_FURNITURE = frozenset({"navigation word", "share/follow/subscribe prompt"})
+"""What sits between the items of a menu (``Home``, ``Search``, ``Share``); an ad or a
+related-posts line inside a list of fixtures does not make the list a menu."""
 NAV_EVIDENCE = 2
 """Paragraphs removed by other rules before menu runs are looked for."""
 BLOCK_MAX_WORDS = 15
@@ -47,6 +50,8 @@ PROSE_SENTENCE_WORDS = 4
 """A repeated line that ends like a sentence and has this many words is prose ("The company
 gave no further details."), never template."""
 ROW_MAX_WORDS = 12
+ROW_MIN_NUMBERS = 2
+NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 """A paragraph with a digit and at most this many words is a row of figures."""
 BLOCK_HEADING_WORDS = 5
 INNER_SENTENCE_RE = re.compile(r"[a-z][.!?][\"'”’)]*\s+[A-Z\"“]")
@@ -382,7 +387,9 @@ def _strip_boilerplate(
             words = len(paragraph.split(None, most))
             known = memo[paragraph] = (words, _own_reason(paragraph, words, frequent, config))
         words, why = known
-        if why is None and in_block and _titleish(paragraph):
+        if (why is None or why == FREQUENT) and in_block and _titleish(paragraph):
+            # Structure first: a post title under "Related Posts" is the block's, whether or
+            # not the census also saw it (the census may not remove a line with figures).
             why = "inside a related-posts or comment block"
         if why in BLOCK_STARTERS:
             # Only a bare heading ("Related Posts", "Leave a Reply") opens a block; a line
@@ -444,7 +451,11 @@ def _protect_figures(paragraphs: list[str], reasons: list[str | None]) -> None:
 
 
 def _figures_row(paragraph: str) -> bool:
-    return bool(DIGIT_RE.search(paragraph)) and len(paragraph.split()) <= ROW_MAX_WORDS
+    """A row of a table: short, with at least two separate numbers (``Shr 40 cts vs 35 cts``)."""
+    return (
+        len(NUMBER_RE.findall(paragraph)) >= ROW_MIN_NUMBERS
+        and len(paragraph.split()) <= ROW_MAX_WORDS
+    )
 
 
 def _mark_signoff(
@@ -488,7 +499,7 @@ def _mark_nav_runs(paragraphs: list[str], reasons: list[str | None], run: int) -
         if start is not None:
             items = [j for j in range(start, i) if reasons[j] is None]
             # Furniture must sit between menu items, not only at the run's edges.
-            inner = items and any(reasons[j] is not None for j in range(items[0], items[-1]))
+            inner = items and any(reasons[j] in MENU_FURNITURE for j in range(items[0], items[-1]))
             if len(items) >= run and (inner or start == 0):
                 for j in items:
                     reasons[j] = f"menu: {len(items)} short items in a row"

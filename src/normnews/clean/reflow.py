@@ -48,6 +48,8 @@ many words (``Ingredients`` followed by ``flour`` is a list, not a sentence)."""
 HYPHEN_JOIN_RE = re.compile(r"[^\W\d_]-$")
 DATA_ROW_WORDS = 8
 """A line with a digit and at most this many words is a table row or a line of figures."""
+LABEL_WORDS = 3
+"""A line of at most this many words under a table row is a label (``Nine mths``)."""
 MID_CLAUSE_MARKS = ",-–—&/(+"
 INITIALS_RE = re.compile(r"(?:[A-Z]\.){1,3}")
 """``L.K.``, ``A.``: a name goes on after an initial, so a line ending on one is wrapped."""
@@ -156,6 +158,11 @@ def _data_row(line: str) -> bool:
     return len(words) <= DATA_ROW_WORDS or digits >= 0.3 * len(line.replace(" ", ""))
 
 
+def _label(line: str) -> bool:
+    """A short line without end punctuation under a row: a period label (``Nine mths``)."""
+    return len(line.split()) <= LABEL_WORDS and line.rstrip()[-1:] not in SENTENCE_END
+
+
 def _mid_clause(line: str) -> bool:
     """The line stops where no sentence or heading stops: after a comma or a dash, on a
     function word (``... the``, ``... said its``), or on an initial (``... said L.K.``)."""
@@ -190,8 +197,10 @@ def _joins(prev: str, line: str, width: int, indented: bool, first: bool) -> boo
         return False
     if _mid_clause(prev):
         return True
-    if not _starts_lower(line) and (_data_row(prev) or _data_row(line)):
-        return False  # table rows stay one row per line, whatever the wrap width says
+    if not _starts_lower(line) and _data_row(prev) and (_data_row(line) or _label(line)):
+        # Table rows (and a period label under one) stay one row per line, whatever the
+        # wrap width says.
+        return False
     if first and _starts_lower(line):
         # The first line is short when a dateline stood before it ("<Versatile Corp> said").
         return True

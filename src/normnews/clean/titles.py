@@ -59,6 +59,8 @@ COUNTER_SHAPE_RE = re.compile(
     r"(?:[(\[]?\d[\d,.]*[)\]]?(?:\s+[^\W\d_]+)?|[^\W\d_]+\s*[(\[]?\d[\d,.]*[)\]]?)",
 )
 """A number with at most one word before or after it: ``3 comments``, ``Comments (4)``, ``0``."""
+WORDS_SPAN_RE = re.compile(r"\w(?:.*\w)?", re.DOTALL)
+"""From the first to the last word character of a piece."""
 DOMAIN_RE = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}", re.IGNORECASE)
 NAME_CONNECTORS = frozenset("of the and & de la le del des der di du van von y".split())
 ASCII_NON_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
@@ -256,22 +258,19 @@ def _name_or_counter(part: str) -> bool:
 
 def _junk_residue(piece: str, *, after_title: bool) -> bool:
     """A piece of a title repeat outside the title itself: a counter or a set-off name."""
-    core = piece.strip().strip(RESIDUE_EDGES).strip()
-    if not core:
-        return True  # separators and brackets only
-    if core[-1] in ".!?" and not DOMAIN_RE.fullmatch(core):
-        return False  # ends as a sentence: prose
-    tokens = core.split()
-    if any(ch.isdigit() for ch in core):
-        return len(tokens) <= COUNTER_WORDS and bool(COUNTER_SHAPE_RE.fullmatch(core))
-    stripped = piece.strip()
-    edge = stripped[:1] if after_title else stripped[-1:]
-    if not edge or edge not in RESIDUE_EDGES:
+    core = WORDS_SPAN_RE.search(piece)
+    if core is None:
+        return True  # punctuation, separators and brackets only
+    words = core.group(0)
+    if after_title and piece[core.end() :].strip()[:1] in (".", "!", "?"):
+        if not DOMAIN_RE.fullmatch(words):
+            return False  # ends as a sentence: prose
+    if any(ch.isdigit() for ch in words):
+        return len(words.split()) <= COUNTER_WORDS and bool(COUNTER_SHAPE_RE.fullmatch(words))
+    gap = piece[: core.start()] if after_title else piece[core.end() :]
+    if not any(ch in RESIDUE_EDGES for ch in gap):
         return False  # a name must be set off from the title by a separator or a bracket
-    if len(tokens) > SITE_WORDS_MAX:
-        return False
-    named = [t for t in tokens if t.lower() not in NAME_CONNECTORS]
-    return bool(named) and all(t[:1].isupper() or DOMAIN_RE.fullmatch(t) for t in named)
+    return _name_or_counter(words)
 
 
 def _same(pkey: str, key: str, akey: str) -> bool:
