@@ -42,6 +42,9 @@ related-posts line inside a list of fixtures does not make the list a menu."""
 NAV_EVIDENCE = 2
 """Paragraphs removed by other rules before menu runs are looked for."""
 BLOCK_MAX_WORDS = 15
+BLOCK_MAX_ITEMS = 8
+"""Related-post lists and comment forms are short; a longer run is a list of the article's."""
+IN_BLOCK = "inside a related-posts or comment block"
 FREQUENT = "repeats across the site's articles"
 SIGNOFF = "sign-off: ends many of the source's articles"
 SIGNOFF_TAIL_RE = re.compile(r"(?<=[.!?\"'”’)])\s+(\S+(?:\s\S+)?)$")
@@ -390,7 +393,7 @@ def _strip_boilerplate(
         if (why is None or why == FREQUENT) and in_block and _titleish(paragraph):
             # Structure first: a post title under "Related Posts" is the block's, whether or
             # not the census also saw it (the census may not remove a line with figures).
-            why = "inside a related-posts or comment block"
+            why = IN_BLOCK
         if why in BLOCK_STARTERS:
             # Only a bare heading ("Related Posts", "Leave a Reply") opens a block; a line
             # that carries its own link ("Read more: Budget row deepens") does not.
@@ -398,6 +401,7 @@ def _strip_boilerplate(
         elif why is None:
             in_block = False
         reasons[i] = why
+    _cap_blocks(reasons)
     if frequent:
         _protect_figures(paragraphs, reasons)
         signoff = _mark_signoff(paragraphs, reasons, frequent)
@@ -431,6 +435,20 @@ def _strip_boilerplate(
     if not edits:
         return paragraphs, []
     return kept or [""], edits
+
+
+def _cap_blocks(reasons: list[str | None]) -> None:
+    """A run of more than ``BLOCK_MAX_ITEMS`` title-like lines after a heading is a list of
+    the article's own (fixtures, names), not a few related links: it stays."""
+    start = None
+    for i in range(len(reasons) + 1):
+        if i < len(reasons) and reasons[i] == IN_BLOCK:
+            start = i if start is None else start
+            continue
+        if start is not None and i - start > BLOCK_MAX_ITEMS:
+            for j in range(start, i):
+                reasons[j] = None
+        start = None
 
 
 def _protect_figures(paragraphs: list[str], reasons: list[str | None]) -> None:

@@ -375,7 +375,8 @@ def _repair(
     for _ in range(3):
         fixed, ftfy_edits = _ftfy_lines(text, fixers, fast, memo)
         edits.extend(ftfy_edits)
-        if config.fix_entity_debris:
+        if config.fix_entity_debris and (";" in fixed or "<" in fixed or "`" in fixed):
+            # Every fixer needs one of these characters; most texts hold none.
             for fixer, why in DEBRIS_FIXERS:
                 debris_fixed = fixer(fixed)
                 if debris_fixed != fixed:

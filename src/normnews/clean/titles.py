@@ -262,9 +262,9 @@ def _junk_residue(piece: str, *, after_title: bool) -> bool:
     if core is None:
         return True  # punctuation, separators and brackets only
     words = core.group(0)
-    if after_title and piece[core.end() :].strip()[:1] in (".", "!", "?"):
-        if not DOMAIN_RE.fullmatch(words):
-            return False  # ends as a sentence: prose
+    ends_sentence = piece[core.end() :].strip()[:1] in (".", "!", "?")
+    if after_title and ends_sentence and not DOMAIN_RE.fullmatch(words):
+        return False  # ends as a sentence: prose
     if any(ch.isdigit() for ch in words):
         return len(words.split()) <= COUNTER_WORDS and bool(COUNTER_SHAPE_RE.fullmatch(words))
     gap = piece[: core.start()] if after_title else piece[core.end() :]
@@ -308,11 +308,13 @@ def _strip_titles(
     akey = _ascii_key(key)
     if len(akey) < max(MIN_KEY, 0.8 * len(key)):
         akey = ""  # not a Latin title: the full key is the only one that means anything
-    limit = len(title) * 3 + 80
+    limit = len(title) * 3 + 80  # room for a block of copies reflow joined into one line
+    one_copy = len(title) * 2 + 60
     edits: list[Edit] = []
     kept: list[str] = []
     for paragraph in paragraphs:
-        if len(paragraph) > limit:
+        if len(paragraph) > limit or (len(paragraph) > one_copy and paragraph[-1] in "."):
+            # Too long for a repeat, or long and ending as prose does: no block of copies.
             kept.append(paragraph)
             continue
         if paragraph in memo:
