@@ -54,6 +54,7 @@ PROSE_SENTENCE_WORDS = 4
 gave no further details."), never template."""
 ROW_MAX_WORDS = 12
 ROW_MIN_NUMBERS = 2
+SHORT_ROW_WORDS = 6
 NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 """A paragraph with a digit and at most this many words is a row of figures."""
 BLOCK_HEADING_WORDS = 5
@@ -469,10 +470,12 @@ def _protect_figures(paragraphs: list[str], reasons: list[str | None]) -> None:
 
 
 def _figures_row(paragraph: str) -> bool:
-    """A row of a table: short, with at least two separate numbers (``Shr 40 cts vs 35 cts``)."""
-    return (
-        len(NUMBER_RE.findall(paragraph)) >= ROW_MIN_NUMBERS
-        and len(paragraph.split()) <= ROW_MAX_WORDS
+    """A row of a table: a short line with a number (``Shr loss 5.33 dlrs``) or a longer one
+    with two (``Shr 40 cts vs 35 cts``)."""
+    numbers = len(NUMBER_RE.findall(paragraph))
+    words = len(paragraph.split())
+    return (numbers >= 1 and words <= SHORT_ROW_WORDS) or (
+        numbers >= ROW_MIN_NUMBERS and words <= ROW_MAX_WORDS
     )
 
 

@@ -29,6 +29,9 @@ from normnews.model import Edit
 
 STEP = "truncation"
 MIN_CUT_WORDS = 3
+ROW_MAX_WORDS = 12
+ROW_MIN_NUMBERS = 2
+NUMBER_RE = re.compile(r"\d+(?:[.,/]\d+)*")
 """A paragraph with no sentence end must have this many words before it can count as cut."""
 
 CLOSERS = "\"'”’»)]}`」』）】›"
@@ -55,8 +58,8 @@ _ENGLISH_FUNCTION_WORDS = (
     "a an the and or but nor of to in on at by for with from into onto after "
     "as than that which whom whose when where while because if although though "
     "until unless under between among against during without within through toward "
-    "towards upon via is are was were be been being has have had will would shall should "
-    "can could may might must do does did its their his her our your my per including"
+    "towards upon via is are was were be been being has have had would shall should "
+    "could might do does did its their his her our your my per including"
 )
 _OTHER_FUNCTION_WORDS = (  # the commonest prepositions and conjunctions of other languages
     "и в во на с со по к о об от до за из для что чтобы около как не а но или при "
@@ -117,7 +120,9 @@ def _looks_cut(fragment: str) -> bool:
     if size < MIN_CUT_WORDS:
         return False
     if CUT_TAIL_RE.search(fragment):
-        return True
+        # "... a year before.," or "... capital.-": a stray mark after a sentence end is a
+        # typo, not a cut.
+        return fragment.rstrip()[-2:-1] not in END_CHARS
     last = words[-1].strip("\"'“”‘’«»")
     if CJK_RE.search(last[-1:]):
         return last[-1] in CJK_PARTICLES
@@ -138,12 +143,19 @@ def _signoff(fragment: str) -> bool:
 
 
 def _tabular(fragment: str) -> bool:
-    """Table rows and figures (``Gulf 3.10 -- 3.16``) are data, not a cut sentence."""
+    """Table rows and figures (``Gulf 3.10 -- 3.16``, ``Taxes 77 mln vs 319 mln,``) are data,
+    not a cut sentence: mostly digits, dotted or dashed leaders, or a short line of numbers."""
     if fragment.isascii():
         digits = len(fragment) - len(fragment.encode("ascii").translate(None, ASCII_DIGITS))
     else:
         digits = sum(map(str.isdigit, fragment))
-    return digits >= 0.3 * len(fragment.replace(" ", "")) or ".." in fragment or "--" in fragment
+    if digits >= 0.3 * len(fragment.replace(" ", "")) or ".." in fragment or "--" in fragment:
+        return True
+    return (
+        digits > 0
+        and len(fragment.split(None, ROW_MAX_WORDS)) <= ROW_MAX_WORDS
+        and len(NUMBER_RE.findall(fragment)) >= ROW_MIN_NUMBERS
+    )
 
 
 def _introduces(following: str | None) -> bool:
