@@ -109,3 +109,20 @@ def test_signoff_needs_end_evidence():
     assert text == "Profit rose sharply in the quarter, the company said."
     assert "sign-off" in edits[0].detail
     assert strip_boilerplate(alone, evidence, CleanConfig())[0] == text
+
+
+def test_a_thread_of_dated_comment_headers_goes():
+    """Readers' comments (two or more 'Name on <date> at <time> said:' headers) go from the
+    first header on; a reporter's 'The minister said:' before a quotation stays."""
+    story = (
+        "The council approved the new tram line on Tuesday after a long consultation.\n\n"
+        "The minister said:\n\n\"We will build it on time and on budget.\""
+    )
+    thread = (
+        "Alex on September 17, 2018 at 6:34 am said:\n\nWill it stop at the station?\n\n"
+        "Sam on September 18, 2018 at 9:02 pm said:\n\nYes, at both ends."
+    )
+    assert strip_boilerplate(story, frozenset(), CONFIG) == (story, [])
+    text, edits = strip_boilerplate(f"{story}\n\n{thread}", frozenset(), CONFIG)
+    assert text == story
+    assert len(edits) == 4 and all("readers' comments" in e.detail for e in edits)

@@ -45,6 +45,14 @@ BLOCK_MAX_WORDS = 15
 BLOCK_MAX_ITEMS = 8
 """Related-post lists and comment forms are short; a longer run is a list of the article's."""
 IN_BLOCK = "inside a related-posts or comment block"
+COMMENT_HEADER_RE = re.compile(
+    r"(?:\b\d{1,2}:\d{2}\b|\b(?:19|20)\d{2}\b).{0,40}\b(?:said|says|wrote|writes|commented)\s*:\s*$",
+    re.IGNORECASE,
+)
+"""A comment's header: a date or a time, then ``said:`` at the end of a short line."""
+COMMENT_HEADER_CHARS = 160
+COMMENT_HEADERS = 2
+COMMENT_THREAD = "readers' comments (a thread of dated comment headers)"
 FREQUENT = "repeats across the site's articles"
 SIGNOFF = "sign-off: ends many of the source's articles"
 SIGNOFF_TAIL_RE = re.compile(r"(?<=[.!?\"'”’)])\s+(\S+(?:\s\S+)?)$")
@@ -403,6 +411,7 @@ def _strip_boilerplate(
             in_block = False
         reasons[i] = why
     _cap_blocks(reasons)
+    _mark_comment_thread(paragraphs, reasons)
     if frequent:
         _protect_figures(paragraphs, reasons)
         signoff = _mark_signoff(paragraphs, reasons, frequent)
@@ -436,6 +445,22 @@ def _strip_boilerplate(
     if not edits:
         return paragraphs, []
     return kept or [""], edits
+
+
+def _mark_comment_thread(paragraphs: list[str], reasons: list[str | None]) -> None:
+    """Readers' comments under a post: from the first of at least two comment headers
+    (``Alex on September 17, 2018 at 6:34 am said:``, a name, a date or time, and ``said:``)
+    to the end. A reporter's ``The minister said:`` carries no date and opens no thread."""
+    headers = [
+        i
+        for i, paragraph in enumerate(paragraphs)
+        if len(paragraph) <= COMMENT_HEADER_CHARS and COMMENT_HEADER_RE.search(paragraph)
+    ]
+    if len(headers) < COMMENT_HEADERS:
+        return
+    for i in range(headers[0], len(paragraphs)):
+        if reasons[i] is None:
+            reasons[i] = COMMENT_THREAD
 
 
 def _cap_blocks(reasons: list[str | None]) -> None:
