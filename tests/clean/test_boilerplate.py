@@ -116,7 +116,7 @@ def test_a_thread_of_dated_comment_headers_goes():
     first header on; a reporter's 'The minister said:' before a quotation stays."""
     story = (
         "The council approved the new tram line on Tuesday after a long consultation.\n\n"
-        "The minister said:\n\n\"We will build it on time and on budget.\""
+        'The minister said:\n\n"We will build it on time and on budget."'
     )
     thread = (
         "Alex on September 17, 2018 at 6:34 am said:\n\nWill it stop at the station?\n\n"
@@ -126,3 +126,14 @@ def test_a_thread_of_dated_comment_headers_goes():
     text, edits = strip_boilerplate(f"{story}\n\n{thread}", frozenset(), CONFIG)
     assert text == story
     assert len(edits) == 4 and all("readers' comments" in e.detail for e in edits)
+
+
+def test_code_listings_between_prose_stay():
+    """Code interleaved with prose is a tutorial's listing and stays; a script blob after the
+    article goes."""
+    prose = "The handler below returns the badge of the user as an image, cached for a day."
+    code = "$app->get('/badge/{name}', function($name) use ($app) { return render($name); });"
+    tutorial = f"{prose}\n\n{code}\n\n{prose}\n\n{code}\n\n{prose}"
+    assert strip_boilerplate(tutorial, frozenset(), CONFIG) == (tutorial, [])
+    blob = "window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);}"
+    assert strip_boilerplate(f"{prose}\n\n{blob}", frozenset(), CONFIG)[0] == prose

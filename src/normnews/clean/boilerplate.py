@@ -45,6 +45,8 @@ BLOCK_MAX_WORDS = 15
 BLOCK_MAX_ITEMS = 8
 """Related-post lists and comment forms are short; a longer run is a list of the article's."""
 IN_BLOCK = "inside a related-posts or comment block"
+SCRIPT = "script debris"
+CODE_LISTINGS = 2
 COMMENT_HEADER_RE = re.compile(
     r"(?:\b\d{1,2}:\d{2}\b|\b(?:19|20)\d{2}\b).{0,40}\b(?:said|says|wrote|writes|commented)\s*:\s*$",
     re.IGNORECASE,
@@ -367,7 +369,7 @@ def _own_reason(
     if config.boilerplate_phrases:
         why = _phrase(paragraph, words)
         if why is None and _script(paragraph):
-            why = "script debris"
+            why = SCRIPT
     if (
         why is None
         and frequent
@@ -411,6 +413,7 @@ def _strip_boilerplate(
             in_block = False
         reasons[i] = why
     _cap_blocks(reasons)
+    _keep_code_listings(paragraphs, reasons)
     _mark_comment_thread(paragraphs, reasons)
     if frequent:
         _protect_figures(paragraphs, reasons)
@@ -461,6 +464,17 @@ def _mark_comment_thread(paragraphs: list[str], reasons: list[str | None]) -> No
     for i in range(headers[0], len(paragraphs)):
         if reasons[i] is None:
             reasons[i] = COMMENT_THREAD
+
+
+def _keep_code_listings(paragraphs: list[str], reasons: list[str | None]) -> None:
+    """Code between paragraphs of prose is a tutorial's listing, the author's: scraped script
+    debris sits in a blob above or below the article, not interleaved with its prose."""
+    code = [i for i, why in enumerate(reasons) if why == SCRIPT]
+    if len(code) < CODE_LISTINGS:
+        return
+    if any(_prose(paragraphs[i]) for i in range(code[0] + 1, code[-1]) if reasons[i] is None):
+        for i in code:
+            reasons[i] = None
 
 
 def _cap_blocks(reasons: list[str | None]) -> None:

@@ -77,7 +77,9 @@ CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 CJK_PARTICLES = frozenset("はがをにでとのもへや的在和与及对把被从向将为于")
 """Japanese case particles and Chinese prepositions and conjunctions: a run of CJK text that
 stops on one stops mid-clause."""
-CUT_TAIL_RE = re.compile(r"[,\-–—/&+(]$")
+CUT_TAIL_RE = re.compile(r"(?<=[\w\s])[,\-–—/&+(]$")
+"""A clause left open: a comma, a dash, a slash, ``&``, ``+`` or ``(`` after a word or a space
+(not ``:-(`` or ``<(``, which are faces)."""
 ASCII_DIGITS = b"0123456789"
 """The ASCII digits (``str.isdigit`` in ASCII text), deleted with ``bytes.translate``."""
 
