@@ -412,17 +412,17 @@ def _strip_boilerplate(
         elif why is None:
             in_block = False
         reasons[i] = why
-    _cap_blocks(reasons)
-    _keep_code_listings(paragraphs, reasons)
-    _mark_comment_thread(paragraphs, reasons)
     if frequent:
         _protect_figures(paragraphs, reasons)
         signoff = _mark_signoff(paragraphs, reasons, frequent)
     else:
         signoff = None
+    _mark_comment_thread(paragraphs, reasons)
     if reasons.count(None) == len(reasons) and signoff is None:
         # The usual case: nothing found, and the rules below all need furniture found first.
         return paragraphs, []
+    _cap_blocks(reasons)
+    _keep_code_listings(paragraphs, reasons)
     run = config.boilerplate_nav_run
     # Menus are only looked for on pages that show furniture already: a clean article's
     # list of fixtures or names is content.
@@ -454,10 +454,13 @@ def _mark_comment_thread(paragraphs: list[str], reasons: list[str | None]) -> No
     """Readers' comments under a post: from the first of at least two comment headers
     (``Alex on September 17, 2018 at 6:34 am said:``, a name, a date or time, and ``said:``)
     to the end. A reporter's ``The minister said:`` carries no date and opens no thread."""
+    # A header ends with a colon: the test spares nearly every paragraph the regex.
     headers = [
         i
         for i, paragraph in enumerate(paragraphs)
-        if len(paragraph) <= COMMENT_HEADER_CHARS and COMMENT_HEADER_RE.search(paragraph)
+        if paragraph.endswith(":")
+        and len(paragraph) <= COMMENT_HEADER_CHARS
+        and COMMENT_HEADER_RE.search(paragraph)
     ]
     if len(headers) < COMMENT_HEADERS:
         return
