@@ -76,6 +76,17 @@ def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
             yield json.loads(line)
 
 
+def _tar_files(path: Path, suffix: str, inside: str = "") -> Iterator[tuple[str, bytes]]:
+    """``(member name, bytes)`` of the regular files of a tarball ending in ``suffix`` (and
+    holding ``inside`` in their path), in name order."""
+    with tarfile.open(path) as tar:
+        for member in sorted(tar.getmembers(), key=lambda m: m.name):
+            if member.isfile() and member.name.endswith(suffix) and inside in member.name:
+                handle = tar.extractfile(member)
+                assert handle is not None
+                yield member.name, handle.read()
+
+
 def reuters() -> list[Doc]:
     """Reuters-21578 as shipped (the JSONL); one file, no URLs, title and body fields."""
     path = CORPORA / "reuters-21578" / "reuters21578.jsonl.gz"
@@ -92,20 +103,14 @@ def bbc() -> list[Doc]:
     """The BBC raw files (``category/NNN.txt``): first line the title, as the .txt reader."""
     path = CORPORA / "bbc-news-fulltext" / "bbc-raw-data_files.tar.gz"
     out = []
-    with tarfile.open(path) as tar:
-        for member in sorted(tar.getmembers(), key=lambda m: m.name):
-            if not member.isfile() or not member.name.endswith(".txt"):
-                continue
-            handle = tar.extractfile(member)
-            assert handle is not None
-            data = handle.read()
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                text = data.decode("cp1252")
-            title, _, body = text.lstrip().partition("\n")
-            name = "/".join(member.name.split("/")[-2:])
-            out.append(Doc(name.removesuffix(".txt"), title.strip(), body.lstrip("\n"), None, name))
+    for member, data in _tar_files(path, ".txt"):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252")
+        title, _, body = text.lstrip().partition("\n")
+        name = "/".join(member.split("/")[-2:])
+        out.append(Doc(name.removesuffix(".txt"), title.strip(), body.lstrip("\n"), None, name))
     return out
 
 
@@ -114,17 +119,12 @@ def newspaper3k() -> list[Doc]:
     URL host when it looks like one."""
     path = CORPORA / "newspaper3k-fixtures" / "newspaper3k-tests-data-html-text.tar.xz"
     out = []
-    with tarfile.open(path) as tar:
-        for member in sorted(tar.getmembers(), key=lambda m: m.name):
-            if "/text/" not in member.name or not member.name.endswith(".txt"):
-                continue
-            handle = tar.extractfile(member)
-            assert handle is not None
-            text = handle.read().decode("utf-8", "replace")
-            name = member.name.rsplit("/", 1)[-1].removesuffix(".txt")
-            host = name.rstrip("0123456789")
-            url = f"http://{host}/" if "." in host else None
-            out.append(Doc(name, None, text, url, f"newspaper3k/{name}.txt"))
+    for member, data in _tar_files(path, ".txt", "/text/"):
+        text = data.decode("utf-8", "replace")
+        name = member.rsplit("/", 1)[-1].removesuffix(".txt")
+        host = name.rstrip("0123456789")
+        url = f"http://{host}/" if "." in host else None
+        out.append(Doc(name, None, text, url, f"newspaper3k/{name}.txt"))
     return out
 
 
@@ -132,20 +132,15 @@ def goose3() -> list[Doc]:
     """goose3's expected title and cleaned_text per fixture, with the fixture's URL."""
     path = CORPORA / "goose3-fixtures" / "goose3-tests-data-content.tar.xz"
     out = []
-    with tarfile.open(path) as tar:
-        for member in sorted(tar.getmembers(), key=lambda m: m.name):
-            if not member.name.endswith(".json"):
-                continue
-            handle = tar.extractfile(member)
-            assert handle is not None
-            doc = json.loads(handle.read().decode("utf-8"))
-            expected = doc.get("expected", {})
-            text = expected.get("cleaned_text") or ""
-            if text.strip():
-                name = member.name.rsplit("/", 1)[-1].removesuffix(".json")
-                out.append(
-                    Doc(name, expected.get("title"), text, doc.get("url"), "goose3.jsonl", len(out))
-                )
+    for member, data in _tar_files(path, ".json"):
+        doc = json.loads(data.decode("utf-8"))
+        expected = doc.get("expected", {})
+        text = expected.get("cleaned_text") or ""
+        if text.strip():
+            name = member.rsplit("/", 1)[-1].removesuffix(".json")
+            out.append(
+                Doc(name, expected.get("title"), text, doc.get("url"), "goose3.jsonl", len(out))
+            )
     return out
 
 
