@@ -48,6 +48,7 @@ many words (``Ingredients`` followed by ``flour`` is a list, not a sentence)."""
 HYPHEN_JOIN_RE = re.compile(r"[^\W\d_]-$")
 DATA_ROW_WORDS = 8
 """A line with a digit and at most this many words is a table row or a line of figures."""
+DIGIT_RE = re.compile(r"\d")
 LABEL_WORDS = 3
 """A line of at most this many words under a table row is a label (``Nine mths``)."""
 MID_CLAUSE_MARKS = ",-–—&/(+"
@@ -151,11 +152,11 @@ def _continues(prev: str, line: str) -> bool:
 def _data_row(line: str) -> bool:
     """A row of a table or a line of figures (``Net 12.6 mln vs 15.8 mln``): short and
     carrying numbers, or mostly digits. Rows are the author's layout and never joined."""
-    words = line.split()
-    digits = sum(map(str.isdigit, line))
-    if not digits:
-        return False
-    return len(words) <= DATA_ROW_WORDS or digits >= 0.3 * len(line.replace(" ", ""))
+    if DIGIT_RE.search(line) is None:
+        return False  # most lines: no figures at all
+    if len(line.split(None, DATA_ROW_WORDS)) <= DATA_ROW_WORDS:
+        return True
+    return sum(map(str.isdigit, line)) >= 0.3 * len(line.replace(" ", ""))
 
 
 def _label(line: str) -> bool:
@@ -195,17 +196,16 @@ def _joins(prev: str, line: str, width: int, indented: bool, first: bool) -> boo
         return not line.startswith(INDENT_CHARS)
     if _indent(line) > _indent(prev) and _indent(line) >= 2:
         return False
-    if _mid_clause(prev):
-        return True
-    if not _starts_lower(line) and _data_row(prev) and (_data_row(line) or _label(line)):
+    lower = _starts_lower(line)
+    if not lower and _data_row(prev) and (_data_row(line) or _label(line)):
         # Table rows (and a period label under one) stay one row per line, whatever the
-        # wrap width says.
-        return False
-    if first and _starts_lower(line):
-        # The first line is short when a dateline stood before it ("<Versatile Corp> said").
-        return True
+        # wrap width says, unless the row stops mid-clause.
+        return _mid_clause(prev)
     first_word = line.split(maxsplit=1)[0]
-    return len(prev) + 1 + len(first_word) > width or _continues(prev, line)
+    if len(prev) + 1 + len(first_word) > width:
+        return True  # the word would have fitted on the line before: a wrap
+    # The first line is short when a dateline stood before it ("<Versatile Corp> said").
+    return _mid_clause(prev) or (first and lower) or _continues(prev, line)
 
 
 def _starts_lower(line: str) -> bool:

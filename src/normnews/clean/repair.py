@@ -379,7 +379,7 @@ def _repair(
             # Every fixer needs one of these characters; most texts hold none.
             for fixer, why in DEBRIS_FIXERS:
                 debris_fixed = fixer(fixed)
-                if debris_fixed != fixed:
+                if debris_fixed is not fixed and debris_fixed != fixed:
                     edits.append(
                         Edit(STEP, f'{why}: "{shorten(_first_diff(fixed, debris_fixed))}" repaired')
                     )
