@@ -58,7 +58,9 @@ text without ``&`` leaves nothing when ftfy has nothing to do."""
 BARE_NUMERIC_RE = re.compile(r"(?<![&#])#(\d{2,5}|x[0-9a-fA-F]{2,4});")
 """``#39;``: a numeric entity whose ``&`` was stripped (``Sony#39;s``, AG News). The ``;`` is
 required, so ``room #39`` stays."""
-SPACED_APOSTROPHE_RE = re.compile(r"(?<=[\w.]) #(?:39|x27);(?=(?:s|t|re|ve|ll|d|m)\b)", re.IGNORECASE)
+SPACED_APOSTROPHE_RE = re.compile(
+    r"(?<=[\w.]) #(?:39|x27);(?=(?:s|t|re|ve|ll|d|m)\b)", re.IGNORECASE
+)
 """``isn #39;t``: the ``&`` of ``&#39;`` became a space before a contraction's ending."""
 BACKTICK_QUOTE_RE = re.compile(r"(?<![\w`])(``?)([^`\n]{1,600}?)(?:\1|(?<=`)''|(?<!`)'')(?![\w`])")
 """A backtick pair around text: `` `...` ``, ```` ``...`` ```` or ```` ``...'' ````."""
