@@ -10,8 +10,8 @@ Not truncations, and left alone:
 
 - paragraphs with no sentence end at all that do not look cut: headings, list items, bylines,
   datelines, captions (``Protesters outside parliament on Tuesday``). A paragraph without any
-  sentence end is removed only when it ends mid-clause (a comma, a dash or a function word:
-  ``... nuclear ambitions, after``) or is long prose (12+ words) ending on a lower-case word;
+  sentence end is removed when it ends mid-clause (a comma, a dash or a function word:
+  ``... nuclear ambitions, after``), or when the article's own habit says it was cut (below);
 - a paragraph ending with a closing quote or bracket, a colon or a dash (it introduces a
   list), a list item (``- 8 pct bonds due 1990,``), and a paragraph followed by a list item
   or table data (``... as follows,``);
@@ -19,6 +19,22 @@ Not truncations, and left alone:
   digit, no function word: ``... said. Reuter``) or table data (mostly digits, ``--``, ``...``).
 
 Abbreviations (``Mr.``, ``U.S.``, ``Jan.``, single initials) do not end sentences.
+
+**The article's habit.** A run that stops on an ordinary word may be a cut or a complete
+sentence that lost its full stop, so it goes only on two pieces of evidence together:
+
+- its shape is a sentence's (:func:`_unfinished`): it starts like one, holds lower-case words
+  and is not Title Case, ALL CAPS, a label (``Photo: ...``), a credit (a URL, an e-mail, ``©``)
+  or a short row with a figure or a spaced dash (``Picnics - no trade``); and it does not end
+  on a name or a figure (a title or a sentence ends there as often as a cut does);
+- the article ends its prose the other way (:func:`_habit`): of its other paragraphs of
+  at least :data:`PROSE_WORDS` words, at least :data:`HABIT_MIN_TERMINAL` end with terminal
+  punctuation, and at least :data:`HABIT_SHARE` of them do for a paragraph that is one
+  unfinished run, all of them for a run after complete sentences (reader comments and
+  sloppy copy leave full stops off more than once: there, nothing goes on shape alone).
+
+Never on habit alone: the first paragraph (a standfirst often has no full stop), and never more
+than :data:`HABIT_MAX_SHARE` of an article's words (else only the mid-clause cuts go).
 """
 
 from __future__ import annotations
@@ -82,6 +98,21 @@ CUT_TAIL_RE = re.compile(r"(?<=[\w\s])[,\-–—/&+(]$")
 (not ``:-(`` or ``<(``, which are faces)."""
 ASCII_DIGITS = b"0123456789"
 """The ASCII digits (``str.isdigit`` in ASCII text), deleted with ``bytes.translate``."""
+PROSE_WORDS = 8
+"""A paragraph this long counts towards the article's habit of ending prose with a stop."""
+HABIT_MIN_TERMINAL = 2
+HABIT_SHARE = 0.8
+HABIT_MAX_SHARE = 0.15
+"""Cuts on habit evidence together take at most this share of an article's words."""
+HABIT_NONE, HABIT_MOST, HABIT_ALL = 0, 1, 2
+"""How consistently the article's other prose paragraphs end with terminal punctuation."""
+ROW_WORDS = 8
+"""A run this short with a figure or a spaced dash is a table row or a label, not a cut."""
+SPACED_DASH_RE = re.compile(r"\s[-–—]+\s")
+CREDIT_RE = re.compile(r"https?:|www\.|@|©|\.(?:com|org|net|ru)\b")
+"""A link, an e-mail, a handle or a copyright sign: a credit or contact line."""
+SENTENCE_START = "\"'“‘«(<"
+"""Opening marks a sentence may start with (besides a capital or a digit)."""
 
 
 def _terminal(paragraph: str) -> bool:
@@ -131,6 +162,59 @@ def _looks_cut(fragment: str) -> bool:
     return last == last.lower() and last in FUNCTION_WORDS
 
 
+def _unfinished(fragment: str) -> bool:
+    """Has this run a sentence's shape, so that it may be a cut when the article's habit says
+    its prose ends with a stop? (See the module docstring.)
+
+    >>> _unfinished("The company said it anticipates")
+    True
+    >>> [_unfinished(t) for t in ("THE LEGEND OF ZELDA", "Photo: Reuters / John Smith",
+    ...  "Revs 46.9 mln", "The winner was Belleville Rendezvous", "Manchester United Striker")]
+    [False, False, False, False, False]
+    """
+    words = fragment.split()
+    if len(words) < MIN_CUT_WORDS or _tabular(fragment):
+        return False
+    if fragment[-2:-1] in END_CHARS:
+        return False  # "... capital.-": a stray mark after a stop is a typo
+    if len(words) <= ROW_WORDS and (
+        any(map(str.isdigit, fragment)) or SPACED_DASH_RE.search(fragment)
+    ):
+        return False
+    first = fragment[0]
+    if not (first.isupper() or first.isdigit() or first in SENTENCE_START):
+        return False
+    if fragment.upper() == fragment or ":" in " ".join(words[:3]) or CREDIT_RE.search(fragment):
+        return False
+    inner = [w for w in words[1:] if w[:1].isalpha()]
+    if sum(w[0].isupper() for w in inner) * 2 > len(inner):
+        return False  # Title Case: a heading or a name
+    last = words[-1].strip(CLOSERS + "\"'“‘«(")
+    return not last[:1].isupper() and not any(map(str.isdigit, last))
+
+
+def _habit(paragraphs: list[str]) -> tuple[int, int]:
+    """``(prose paragraphs, of them ending with terminal punctuation)`` of an article."""
+    prose = terminal = 0
+    for paragraph in paragraphs:
+        if len(paragraph.split(None, PROSE_WORDS)) >= PROSE_WORDS and not _tabular(paragraph):
+            prose += 1
+            terminal += _terminal(paragraph)
+    return prose, terminal
+
+
+def _habit_level(paragraph: str, prose: int, terminal: int) -> int:
+    """How consistently the article's prose paragraphs other than this unterminated one end
+    with a stop: :data:`HABIT_ALL`, :data:`HABIT_MOST` or :data:`HABIT_NONE`."""
+    if len(paragraph.split(None, PROSE_WORDS)) >= PROSE_WORDS and not _tabular(paragraph):
+        prose -= 1  # this one (it does not end with a stop, so it is not in ``terminal``)
+    if terminal < HABIT_MIN_TERMINAL:
+        return HABIT_NONE
+    if terminal >= prose:
+        return HABIT_ALL
+    return HABIT_MOST if terminal >= HABIT_SHARE * prose else HABIT_NONE
+
+
 def _signoff(fragment: str) -> bool:
     """``Reuter``, ``(AP)``, ``— Staff``: at most two capitalised words, no digit, no function
     word."""
@@ -167,13 +251,17 @@ def _introduces(following: str | None) -> bool:
     return bool(LIST_ITEM_RE.match(following)) or _tabular(following)
 
 
-def trim_paragraph(paragraph: str, following: str | None = None) -> tuple[str, str]:
+def trim_paragraph(
+    paragraph: str, following: str | None = None, habit: int = HABIT_NONE
+) -> tuple[str, str]:
     """Split one paragraph into what stays and the cut tail (``""`` when complete).
 
     Args:
         paragraph: One paragraph (no line breaks).
         following: The next paragraph, if any: a paragraph that introduces a list or a table
             (``... as follows,``) is not cut.
+        habit: How consistently the article's other prose paragraphs end with a stop
+            (:func:`_habit_level`); without it, only a mid-clause stop is evidence.
 
     Returns:
         ``(kept, removed)``; ``kept`` is ``""`` when the whole paragraph is a cut fragment.
@@ -184,6 +272,8 @@ def trim_paragraph(paragraph: str, following: str | None = None) -> tuple[str, s
     ('"We will win," she said. "It is time."', '')
     >>> trim_paragraph("Protesters gather outside parliament in Athens on Tuesday")
     ('Protesters gather outside parliament in Athens on Tuesday', '')
+    >>> trim_paragraph("Talks ended. The company said it anticipates", habit=HABIT_ALL)
+    ('Talks ended.', 'The company said it anticipates')
     """
     paragraph = paragraph.rstrip()
     if (
@@ -199,10 +289,13 @@ def trim_paragraph(paragraph: str, following: str | None = None) -> tuple[str, s
         return paragraph, ""
     ends = _sentence_ends(paragraph)
     if not ends:
-        return ("", paragraph) if _looks_cut(paragraph) else (paragraph, "")
+        cut = _looks_cut(paragraph) or (habit >= HABIT_MOST and _unfinished(paragraph))
+        return ("", paragraph) if cut else (paragraph, "")
     last = ends[-1]
     fragment = paragraph[last:].strip()
-    if not fragment or _signoff(fragment) or not _looks_cut(fragment):
+    if not fragment or _signoff(fragment):
+        return paragraph, ""
+    if not (_looks_cut(fragment) or (habit == HABIT_ALL and _unfinished(fragment))):
         return paragraph, ""
     return paragraph[:last].rstrip(), fragment
 
@@ -227,29 +320,45 @@ def trim_truncated(text: str) -> tuple[str, list[Edit]]:
 
 
 def _trim_truncated(
-    paragraphs: list[str], memo: dict[tuple[str, str | None], tuple[str, str]]
+    paragraphs: list[str], memo: dict[tuple[str, str | None, int], tuple[str, str]]
 ) -> tuple[list[str], list[Edit]]:
     """:func:`trim_truncated` on the text's paragraphs (its ``"\\n\\n"`` split), with ``memo``
     keeping :func:`trim_paragraph` results across the cleaning passes of one article. Returns
     the paragraphs of the text :func:`trim_truncated` returns: ``paragraphs`` itself when
     nothing was cut."""
-    edits: list[Edit] = []
-    out: list[str] = []
+    cuts: list[tuple[int, str, str]] = []  # (index, kept, removed)
+    habit: tuple[int, int] | None = None
     for i, paragraph in enumerate(paragraphs):
         if paragraph and paragraph[-1] in ENDS_AT_ONCE:
-            # Complete (and without trailing space): what trim_paragraph keeps, decided here.
-            out.append(paragraph)
-            continue
+            continue  # complete (and without trailing space): what trim_paragraph keeps
         following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
-        known = memo.get((paragraph, following))
+        level = HABIT_NONE
+        if i:  # never the first paragraph on habit: a standfirst often has no full stop
+            if habit is None:
+                habit = _habit(paragraphs)
+            level = _habit_level(paragraph, *habit)
+        known = memo.get((paragraph, following, level))
         if known is None:
-            known = memo[paragraph, following] = trim_paragraph(paragraph, following)
+            known = memo[paragraph, following, level] = trim_paragraph(paragraph, following, level)
         kept, removed = known
+        if removed or kept != paragraph:
+            cuts.append((i, kept, removed))
+    if not cuts:
+        return paragraphs, []
+    weak = [c for c in cuts if c[2] and not _looks_cut(c[2])]
+    if weak:
+        words = sum(len(p.split()) for p in paragraphs)
+        if sum(len(c[2].split()) for c in weak) > HABIT_MAX_SHARE * words:
+            # Too much for evidence of habit alone: only the mid-clause cuts go.
+            cuts = [c for c in cuts if not c[2] or _looks_cut(c[2])]
+    out = list(paragraphs)
+    edits: list[Edit] = []
+    for i, kept, removed in cuts:
+        out[i] = kept
         if removed:
             why = "incomplete trailing sentence" if kept else "paragraph is one incomplete sentence"
             edits.append(Edit(STEP, f'removed "{_short(removed)}" ({why})'))
-        if kept:
-            out.append(kept)
+    out = [p for p in out if p]
     if not edits or not _worth_repairing(paragraphs, out):
         # Nothing cut, or the cut would take the item's only sentence or most of its words:
         # a one-line brief or a wire table, not scraper damage of an article. Keep its text.
