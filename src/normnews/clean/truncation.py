@@ -75,7 +75,7 @@ _ENGLISH_FUNCTION_WORDS = (
     "as than that which whom whose when where while because if although though "
     "until unless under between among against during without within through toward "
     "towards upon via is are was were be been being has have had would shall should "
-    "could might do does did its their his her our your my per including"
+    "could might do does did its their his her our your my per including he she we they"
 )
 _OTHER_FUNCTION_WORDS = (  # the commonest prepositions and conjunctions of other languages
     "и в во на с со по к о об от до за из для что чтобы около как не а но или при "
@@ -96,6 +96,8 @@ stops on one stops mid-clause."""
 CUT_TAIL_RE = re.compile(r"(?<=[\w\s])[,\-–—/&+(]$")
 """A clause left open: a comma, a dash, a slash, ``&``, ``+`` or ``(`` after a word or a space
 (not ``:-(`` or ``<(``, which are faces)."""
+POSSESSIVE_RE = re.compile(r"\w['’]s$")
+"""A possessive (or ``it's``) waits for its noun: a sentence does not end there."""
 ASCII_DIGITS = b"0123456789"
 """The ASCII digits (``str.isdigit`` in ASCII text), deleted with ``bytes.translate``."""
 PROSE_WORDS = 8
@@ -142,9 +144,18 @@ def _looks_cut(fragment: str) -> bool:
     """Does this run of words stop mid-clause, where a scraper's cut and nothing else stops?
 
     It does when it has at least ``MIN_CUT_WORDS`` words, is not table data, and ends on a
-    comma, a dash, an ``&`` or an open bracket, or on a lower-case function word (``... nuclear
-    ambitions, after``, ``... the``). A run that ends on a name, a number or an ordinary word
-    may be a complete sentence that lost its full stop, a caption or a heading: kept.
+    comma, a dash, an ``&`` or an open bracket, on a lower-case function word or subject
+    pronoun (``... nuclear ambitions, after``, ``... the``, ``... after he``), on a possessive
+    (``... the club's``), or inside a quotation it opened (``"It just hasn't quite``). A run
+    that ends on a name, a number or an ordinary word may be a complete sentence that lost its
+    full stop, a caption or a heading: kept.
+
+    >>> _looks_cut("Mr Glazer got permission to look at the club's")
+    True
+    >>> _looks_cut('He said: "It just has not quite')
+    True
+    >>> _looks_cut('He called it "a sad day"')
+    False
     """
     if _tabular(fragment):
         return False
@@ -159,7 +170,13 @@ def _looks_cut(fragment: str) -> bool:
     last = words[-1].strip("\"'“”‘’«»")
     if CJK_RE.search(last[-1:]):
         return last[-1] in CJK_PARTICLES
-    return last == last.lower() and last in FUNCTION_WORDS
+    if last == last.lower() and last in FUNCTION_WORDS:
+        return True
+    if fragment[-2:-1] in END_CHARS or not any(w[:1].islower() for w in words):
+        return False  # a stray mark after a stop; a name or a heading ("... Power Co's")
+    if POSSESSIVE_RE.search(words[-1]):
+        return True
+    return fragment.count('"') % 2 == 1 or fragment.count("“") > fragment.count("”")
 
 
 def _unfinished(fragment: str) -> bool:
@@ -194,20 +211,38 @@ def _unfinished(fragment: str) -> bool:
 
 
 def _habit(paragraphs: list[str]) -> tuple[int, int]:
-    """``(prose paragraphs, of them ending with terminal punctuation)`` of an article."""
+    """``(prose paragraphs, of them ending with terminal punctuation or cut mid-clause)`` of an
+    article."""
     prose = terminal = 0
     for paragraph in paragraphs:
         if len(paragraph.split(None, PROSE_WORDS)) >= PROSE_WORDS and not _tabular(paragraph):
             prose += 1
-            terminal += _terminal(paragraph)
+            terminal += _terminal(paragraph) or _cut_mid_clause(paragraph)
     return prose, terminal
+
+
+def _cut_mid_clause(paragraph: str) -> bool:
+    """Does the paragraph's last run stop mid-clause? Such a paragraph was cut, not written
+    without a stop, so it counts for the article's habit, not against it."""
+    ends = _sentence_ends(paragraph)
+    return _looks_cut(paragraph[ends[-1] :] if ends else paragraph)
+
+
+def _row(paragraph: str) -> bool:
+    """A short line without a stop: a table row, a list item or a heading."""
+    return (
+        len(paragraph.split(None, PROSE_WORDS)) < PROSE_WORDS
+        and bool(paragraph)
+        and not _terminal(paragraph)
+    )
 
 
 def _habit_level(paragraph: str, prose: int, terminal: int) -> int:
     """How consistently the article's prose paragraphs other than this unterminated one end
     with a stop: :data:`HABIT_ALL`, :data:`HABIT_MOST` or :data:`HABIT_NONE`."""
     if len(paragraph.split(None, PROSE_WORDS)) >= PROSE_WORDS and not _tabular(paragraph):
-        prose -= 1  # this one (it does not end with a stop, so it is not in ``terminal``)
+        prose -= 1  # this one (it has no stop at its end: in ``terminal`` only if cut)
+        terminal -= _cut_mid_clause(paragraph)
     if terminal < HABIT_MIN_TERMINAL:
         return HABIT_NONE
     if terminal >= prose:
@@ -333,7 +368,9 @@ def _trim_truncated(
             continue  # complete (and without trailing space): what trim_paragraph keeps
         following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
         level = HABIT_NONE
-        if i:  # never the first paragraph on habit: a standfirst often has no full stop
+        # Never the first paragraph on habit (a standfirst often has no full stop), nor a line
+        # next to a short line without a stop (rows of a table or a list come in runs).
+        if i and not (_row(paragraphs[i - 1]) or (following is not None and _row(following))):
             if habit is None:
                 habit = _habit(paragraphs)
             level = _habit_level(paragraph, *habit)
