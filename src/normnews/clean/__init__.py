@@ -55,7 +55,7 @@ class _Memo:
 
     titles: dict[str, str | None] = field(default_factory=dict)
     boilerplate: dict[str, tuple[int, str | None]] = field(default_factory=dict)
-    truncation: dict[tuple[str, str | None, int], tuple[str, str]] = field(default_factory=dict)
+    truncation: dict[tuple[str, str | None], tuple[str, str]] = field(default_factory=dict)
 
 
 def _clean_pass(

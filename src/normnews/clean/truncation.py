@@ -355,42 +355,46 @@ def trim_truncated(text: str) -> tuple[str, list[Edit]]:
 
 
 def _trim_truncated(
-    paragraphs: list[str], memo: dict[tuple[str, str | None, int], tuple[str, str]]
+    paragraphs: list[str], memo: dict[tuple[str, str | None], tuple[str, str]]
 ) -> tuple[list[str], list[Edit]]:
     """:func:`trim_truncated` on the text's paragraphs (its ``"\\n\\n"`` split), with ``memo``
     keeping :func:`trim_paragraph` results across the cleaning passes of one article. Returns
     the paragraphs of the text :func:`trim_truncated` returns: ``paragraphs`` itself when
     nothing was cut."""
-    cuts: list[tuple[int, str, str]] = []  # (index, kept, removed)
+    cuts: list[tuple[int, str, str, bool]] = []  # (index, kept, removed, on habit alone)
     habit: tuple[int, int] | None = None
     for i, paragraph in enumerate(paragraphs):
         if paragraph and paragraph[-1] in ENDS_AT_ONCE:
             continue  # complete (and without trailing space): what trim_paragraph keeps
         following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
-        level = HABIT_NONE
-        # Never the first paragraph on habit (a standfirst often has no full stop), nor a line
-        # next to a short line without a stop (rows of a table or a list come in runs).
-        if i and not (_row(paragraphs[i - 1]) or (following is not None and _row(following))):
-            if habit is None:
-                habit = _habit(paragraphs)
-            level = _habit_level(paragraph, *habit)
-        known = memo.get((paragraph, following, level))
+        # The verdict with the strongest habit first: what it keeps, no habit cuts, and a
+        # mid-clause cut goes whatever the habit (the article's habit is rarely needed).
+        known = memo.get((paragraph, following))
         if known is None:
-            known = memo[paragraph, following, level] = trim_paragraph(paragraph, following, level)
+            known = memo[paragraph, following] = trim_paragraph(paragraph, following, HABIT_ALL)
         kept, removed = known
+        weak = bool(removed) and not _looks_cut(removed)
+        if weak:
+            level = HABIT_NONE
+            # Never the first paragraph on habit (a standfirst often has no full stop), nor a
+            # line next to a short line without a stop (table or list rows come in runs).
+            if i and not (_row(paragraphs[i - 1]) or (following is not None and _row(following))):
+                if habit is None:
+                    habit = _habit(paragraphs)
+                level = _habit_level(paragraph, *habit)
+            if level == HABIT_NONE or (level == HABIT_MOST and kept):
+                kept, removed = paragraph.rstrip(), ""
         if removed or kept != paragraph:
-            cuts.append((i, kept, removed))
+            cuts.append((i, kept, removed, weak))
     if not cuts:
         return paragraphs, []
-    weak = [c for c in cuts if c[2] and not _looks_cut(c[2])]
-    if weak:
-        words = sum(len(p.split()) for p in paragraphs)
-        if sum(len(c[2].split()) for c in weak) > HABIT_MAX_SHARE * words:
-            # Too much for evidence of habit alone: only the mid-clause cuts go.
-            cuts = [c for c in cuts if not c[2] or _looks_cut(c[2])]
+    weak_words = sum(len(c[2].split()) for c in cuts if c[2] and c[3])
+    if weak_words > HABIT_MAX_SHARE * sum(len(p.split()) for p in paragraphs):
+        # Too much for evidence of habit alone: only the mid-clause cuts go.
+        cuts = [c for c in cuts if not (c[2] and c[3])]
     out = list(paragraphs)
     edits: list[Edit] = []
-    for i, kept, removed in cuts:
+    for i, kept, removed, _ in cuts:
         out[i] = kept
         if removed:
             why = "incomplete trailing sentence" if kept else "paragraph is one incomplete sentence"
