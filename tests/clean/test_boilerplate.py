@@ -137,3 +137,22 @@ def test_code_listings_between_prose_stay():
     assert strip_boilerplate(tutorial, frozenset(), CONFIG) == (tutorial, [])
     blob = "window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);}"
     assert strip_boilerplate(f"{prose}\n\n{blob}", frozenset(), CONFIG)[0] == prose
+
+
+def test_a_repeated_line_with_figures_goes_in_the_page_footer_only():
+    """A repeated line with figures is the site's when it sits in the article's trailing run
+    of furniture (two other removed lines there); before a wire's sign-off alone, or above
+    the footer among the article's paragraphs, it stays."""
+    footer = "Copyright Kestrel Media Group. Registered office: 4 Mill Lane."
+    menu = ["Imprint | Jobs | Subscriptions", "Follow the Kestrel Herald"]
+    frequent = frozenset(line_key(line) for line in [footer, *menu, "Reuter"])
+    story = "A storm closed the port on Monday.\n\nShips waited offshore for two days."
+    for order in ([footer, *menu], [menu[0], footer, menu[1]], [*menu, footer]):
+        text, edits = strip_boilerplate(
+            story + "\n\n" + "\n\n".join(order), frequent, CleanConfig()
+        )
+        assert text == story and len(edits) == 3
+    wire = f"{story}\n\n{footer}\n\nReuter"
+    assert strip_boilerplate(wire, frequent, CleanConfig())[0] == f"{story}\n\n{footer}"
+    middle = f"{footer}\n\n{story}\n\n{menu[0]}\n\n{menu[1]}"
+    assert strip_boilerplate(middle, frequent, CleanConfig())[0] == f"{footer}\n\n{story}"
