@@ -495,17 +495,19 @@ def _cap_blocks(reasons: list[str | None]) -> None:
 
 
 FOOTER_EVIDENCE = 2
-"""Removed lines a page's trailing run needs before a repeated line with figures in it goes."""
+"""Lines removed on their own evidence (phrase, script, block) that a page's trailing run needs
+before a repeated line with figures in it goes."""
 
 
 def _protect_figures(paragraphs: list[str], reasons: list[str | None]) -> None:
     """Frequency never removes a line that carries figures, a sentence, or a table's own
     furniture (``Nine mths``, ``Year`` next to rows of figures): those are the author's.
 
-    Except in the page's footer: a repeated line in the article's trailing run of furniture
-    (nothing but removed lines after it, and at least :data:`FOOTER_EVIDENCE` of them in the
-    run) is the site's (``Copyright ... Registered office: 1 Quay Street.``). A wire's
-    ``Pay April 1`` / ``Record March 15`` before the sign-off is not: one removed line."""
+    Except in the page's footer: a repeated line with figures or a sentence in the article's
+    trailing run of furniture (nothing but removed lines after it, and at least
+    :data:`FOOTER_EVIDENCE` lines in the run removed on their own evidence, not the census's
+    alone) is the site's (``Copyright ... Registered office: 1 Quay Street.``). A wire's
+    ``Pay April 1`` / ``Record March 15`` before its sign-off is not."""
     protected = []
     for i, why in enumerate(reasons):
         if why != FREQUENT:
@@ -520,14 +522,14 @@ def _protect_figures(paragraphs: list[str], reasons: list[str | None]) -> None:
         neighbours = paragraphs[max(0, i - 1) : i] + paragraphs[i + 1 : i + 2]
         if any(_figures_row(p) for p in neighbours):
             reasons[i] = None
-            protected.append(i)
     if not protected:
         return
     start = len(reasons)
     while start and (reasons[start - 1] is not None or start - 1 in protected):
         start -= 1
     footer = [i for i in protected if i >= start]
-    if footer and len(reasons) - start - len(footer) >= FOOTER_EVIDENCE:
+    own = sum(1 for why in reasons[start:] if why is not None and why != FREQUENT)
+    if footer and own >= FOOTER_EVIDENCE:
         for i in footer:
             reasons[i] = FREQUENT
 

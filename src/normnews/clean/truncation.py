@@ -176,7 +176,24 @@ def _looks_cut(fragment: str) -> bool:
         return False  # a stray mark after a stop; a name or a heading ("... Power Co's")
     if POSSESSIVE_RE.search(words[-1]):
         return True
-    return fragment.count('"') % 2 == 1 or fragment.count("“") > fragment.count("”")
+    return _opens_quote(fragment)
+
+
+def _opens_quote(fragment: str) -> bool:
+    """Does the run open a quotation it never closes (its last ``"`` starts a quote)?
+
+    >>> _opens_quote('He said: "It is not'), _opens_quote('on purpose" Alleged message')
+    (True, False)
+    """
+    if fragment.count("“") > fragment.count("”"):
+        return True
+    at = fragment.rfind('"')
+    return (
+        at >= 0
+        and fragment.count('"') % 2 == 1
+        and (at == 0 or fragment[at - 1].isspace())
+        and fragment[at + 1 : at + 2].isalnum()
+    )
 
 
 def _unfinished(fragment: str) -> bool:
