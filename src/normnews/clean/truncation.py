@@ -104,6 +104,8 @@ PROSE_WORDS = 8
 """A paragraph this long counts towards the article's habit of ending prose with a stop."""
 HABIT_MIN_TERMINAL = 2
 HABIT_SHARE = 0.8
+HABIT_MAX_OTHERS = 1
+"""Other prose paragraphs without a stop an article may have for a whole-paragraph cut."""
 HABIT_MAX_SHARE = 0.15
 """Cuts on habit evidence together take at most this share of an article's words."""
 HABIT_NONE, HABIT_MOST, HABIT_ALL = 0, 1, 2
@@ -264,6 +266,8 @@ def _habit_level(paragraph: str, prose: int, terminal: int) -> int:
         return HABIT_NONE
     if terminal >= prose:
         return HABIT_ALL
+    if prose - terminal > HABIT_MAX_OTHERS:
+        return HABIT_NONE  # captions or list items without stops are the article's habit
     return HABIT_MOST if terminal >= HABIT_SHARE * prose else HABIT_NONE
 
 
