@@ -92,7 +92,11 @@ class CleanConfig:
             inside it. Default ``True``: an article never has that shape, a page always does.
         boilerplate_min_articles: A short line seen in at least this many distinct articles
             (of the run plus earlier runs) is boilerplate. Default ``5``: a wire story re-sent
-            a few times must not make its own sentences look like a site template.
+            a few times must not make its own sentences look like a site template. The same
+            floors decide the census's other evidence: a short last line that ends this many
+            articles is a sign-off (``Reuter``), a title segment that ends this many titles
+            is the site's name. Frequency never removes a sentence, a line with figures or a
+            table's label.
         boilerplate_min_share: ...and in at least this share of the articles of its site.
             Default ``0.02``.
         boilerplate_max_words: Lines longer than this are never removed on frequency alone.

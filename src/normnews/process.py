@@ -23,6 +23,7 @@ from typing import Any
 from normnews.clean import normalise, step_counts
 from normnews.clean.boilerplate import FREQUENT
 from normnews.clean.census import line_keys, site_of
+from normnews.clean.evidence import evidence_keys
 from normnews.config import JobConfig
 from normnews.dedup import Signer, permutations
 from normnews.dedup.signatures import Permutations
@@ -151,6 +152,7 @@ def process_record(raw: RawRecord, setup: WorkerSetup) -> Article | Reject:
         repair=config.repair,
         clean=config.clean,
         frequent=setup.frequent,
+        url=raw.url,
     )
     # At most min_words splits: enough to tell a short text, without splitting all of a long one.
     words = len(result.text.split(None, config.clean.min_words))
@@ -265,7 +267,9 @@ def signer_permutations(config: JobConfig) -> Permutations:
 
 
 def census_batch(batch: ScratchBatch) -> list[tuple[list[int], str]]:
-    """Boilerplate-candidate line keys and the site of each raw record of a parked batch.
+    """Boilerplate-candidate line keys, sign-off and title affix evidence keys
+    (:func:`normnews.clean.evidence.evidence_keys`) and the site of each raw record of a
+    parked batch.
 
     Args:
         batch: A parked batch (its file is only read).
@@ -276,6 +280,6 @@ def census_batch(batch: ScratchBatch) -> list[tuple[list[int], str]]:
     assert _SETUP is not None, "init_worker was not called"
     max_words = _SETUP.config.clean.boilerplate_max_words
     return [
-        (line_keys(text, max_words=max_words), site_of(url, source))
-        for text, url, source in census_inputs(batch)
+        (line_keys(text, max_words=max_words) + evidence_keys(text, title), site_of(url, source))
+        for text, url, source, title in census_inputs(batch)
     ]
