@@ -325,6 +325,7 @@ def _run_staged(
                     result.signatures,
                     result.published,
                     result.lengths,
+                    result.evidence,
                 )
             edit_steps.update(result.edit_steps)
             done += batch.items

@@ -23,7 +23,7 @@ from typing import Any
 from normnews.clean import normalise, step_counts
 from normnews.clean.census import line_keys, site_of
 from normnews.config import JobConfig
-from normnews.dedup import Signer, permutations
+from normnews.dedup import EvidenceMaker, Signer, permutations
 from normnews.dedup.signatures import Permutations
 from normnews.hashing import stable_id
 from normnews.model import Article, Edit, RawRecord, Reject
@@ -57,12 +57,15 @@ class BatchResult:
     published: list[int | None] = field(default_factory=list)
     lengths: list[int] = field(default_factory=list)
     signatures: Any = None
+    evidence: Any = None
+    """``(n, evidence.WIDTH)`` uint32 dedup evidence (values, sentence keys, edit signature)."""
     rejects: list[Reject] = field(default_factory=list)
     edit_steps: Counter[str] = field(default_factory=Counter)
 
 
 _SETUP: WorkerSetup | None = None
 _SIGNER: Signer | None = None
+_EVIDENCE: EvidenceMaker | None = None
 
 
 def init_worker(setup: WorkerSetup, *, watch_parent: bool = False) -> None:
@@ -74,9 +77,10 @@ def init_worker(setup: WorkerSetup, *, watch_parent: bool = False) -> None:
             by SIGKILL never tells its pool to stop, and a forked worker keeps the queue's
             write end open, so it would otherwise wait for work forever.
     """
-    global _SETUP, _SIGNER
+    global _SETUP, _SIGNER, _EVIDENCE
     _SETUP = setup
     _SIGNER = None
+    _EVIDENCE = None
     if watch_parent:
         threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
@@ -190,10 +194,12 @@ def process_batch(batch: ScratchBatch) -> BatchResult:
     Returns:
         What dedup needs of the batch's articles, and its rejects, in input order.
     """
-    global _SIGNER
+    global _SIGNER, _EVIDENCE
     assert _SETUP is not None, "init_worker was not called"
     if _SIGNER is None:
         _SIGNER = Signer(_SETUP.config.dedup, _SETUP.permutations)
+    if _EVIDENCE is None:
+        _EVIDENCE = EvidenceMaker(_SETUP.config.dedup)
     out = BatchResult()
     articles: list[Article] = []
     items = unpark(batch)
@@ -213,6 +219,9 @@ def process_batch(batch: ScratchBatch) -> BatchResult:
         else:
             articles.append(done)
     out.signatures, out.exact_keys = _SIGNER.signatures_and_keys([a.text for a in articles])
+    out.evidence = _EVIDENCE.rows(
+        [a.title for a in articles], [a.text for a in articles], out.exact_keys
+    )
     out.article_ids = [a.article_id for a in articles]
     out.published = [_micros(a.published) for a in articles]
     out.lengths = [len(a.text) for a in articles]

@@ -12,6 +12,7 @@ from dedup.dedup_helpers import article, edit_words, run_dedup
 from normnews.config import DedupConfig
 from normnews.dedup import (
     Deduper,
+    EvidenceMaker,
     HistoryIndex,
     Signer,
     compact,
@@ -27,9 +28,10 @@ D1, D2, D3 = date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 3)
 
 def _write(state, day, ids, texts, cfg):
     signer = Signer(cfg)
-    return write_partition(
-        state, day, ids, [exact_key(t) for t in texts], signer.signatures(texts), cfg
+    rows = np.concatenate(
+        [signer.signatures(texts), EvidenceMaker(cfg).rows([None] * len(texts), texts)], 1
     )
+    return write_partition(state, day, ids, [exact_key(t) for t in texts], rows, cfg)
 
 
 def test_new_copies_of_history_articles_are_removed(tmp_path):

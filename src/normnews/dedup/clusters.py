@@ -81,11 +81,16 @@ class Match:
         duplicate_of: ``article_id`` of the kept article (possibly from an earlier run).
         similarity: 1.0 for exact copies, else the (template-discounted) Jaccard estimate.
         method: ``"exact"`` or ``"near"``.
+        reason: Why in more detail (``duplicates.reason``): ``exact``, ``near``, ``edited``
+            (accepted by the edit-tolerant rule), ``corrected`` (a correction or repeat and
+            the item it corrects) or ``changed_values`` (a longer re-send whose figures or
+            names changed); see ``normnews.dedup.verify``.
     """
 
     duplicate_of: str
     similarity: float
     method: str
+    reason: str = ""
 
 
 def template_mask(signatures: U32, min_docs: int) -> Bools:

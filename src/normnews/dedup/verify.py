@@ -1,0 +1,232 @@
+"""Candidate verification that weighs what differs, not only how much is shared.
+
+A pure numpy function of per-article arrays (signature rows, template masks, evidence rows of
+:mod:`normnews.dedup.evidence`), so any engine can call it on its candidate pairs.
+
+A candidate pair is a copy when **the text is similar enough** by one of three rules...
+
+* *Jaccard*: the (template-discounted) MinHash estimate reaches ``threshold``;
+* *containment*: the smaller text is ``containment``-contained in the larger and the Jaccard
+  estimate reaches ``containment_min_jaccard`` (a copy that lost a paragraph);
+* *edited*: the word-bigram containment of the smaller text (from the edit signatures)
+  reaches ``edit_containment``, the bigram Jaccard ``containment_min_jaccard`` (the shorter
+  text keeps at least half of the longer: a story inside a page of three stories is not a
+  copy of it) and the 5-gram estimate ``edit_min_jaccard``: a copy whose edited words broke
+  many 5-word shingles (each edit breaks five) but few bigrams (two);
+
+...**and its values agree** (figures, dates, tickers, names; see ``evidence``). Let ``a_only``
+and ``b_only`` be the values only one side has (estimated from the two bottom-k sketches when a
+text has more values than the sketch holds). Values *conflict* when both are non-zero: each
+text states something the other does not, which a copy that only lost or gained a passage
+never does.
+
+* *strict* items, whose shorter text has fewer than ``strict_words`` words (dividend notices,
+  earnings tables, market reports), need exact agreement: ``a_only == b_only == 0``. Such
+  items share their template; the values are the news.
+* longer items may differ in at most ``value_tolerance`` of the shorter side's values
+  (``min(a_only, b_only) / min(n_a, n_b)``): a scraper's junk or a light edit can touch a
+  name; another story shares the template but not the facts.
+
+**Corrections and repeats.** When either text is marked as a correction or repeat
+(``FLAG_CORRECTION``) and the text rules hold, the pair is a copy whatever its values: the
+correction of a dividend notice changes the figure it corrects. Its reason is
+``corrected``. A longer pair accepted with conflicting values (a re-send with changed
+figures) gets ``changed_values``; one accepted by the edited rule alone ``edited``; any
+other ``near``. Evidence rows marked ``FLAG_UNKNOWN`` (not computed) skip the value and edit
+rules: the decision is the signature rule alone.
+
+>>> import numpy as np
+>>> from normnews.config import DedupConfig
+>>> from normnews.dedup.evidence import EvidenceMaker
+>>> a = "Qtly div 25 cts vs 25 cts prior qtr. Pay May 31. Record May 1."
+>>> b = "Qtly div 25 cts vs 25 cts prior qtr. Pay June 10. Record May 15."
+>>> ev = EvidenceMaker(DedupConfig()).rows([None, None], [a, b])
+>>> values_agree(ev[:1], ev[1:], DedupConfig()).tolist()
+[False]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from normnews.config import DedupConfig
+from normnews.dedup.clusters import estimates
+from normnews.dedup.evidence import (
+    EDIT,
+    EMPTY_VALUE,
+    FLAG_CORRECTION,
+    FLAG_UNKNOWN,
+    FLAGS,
+    N_VALUES,
+    N_WORDS,
+    VALUE_SLOTS,
+    VALUES,
+)
+
+U32 = npt.NDArray[np.uint32]
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+
+REASONS = ("near", "edited", "corrected", "changed_values")
+"""Reason codes of accepted pairs (index = code), written to ``duplicates.reason``."""
+NEAR, EDITED, CORRECTED, CHANGED_VALUES = range(4)
+_EPS = 1e-9
+MIN_INFORMATIVE_EDIT = 8
+"""Template-free edit-signature positions needed before the edited rule may accept a pair."""
+
+
+def value_differences(ev_a: U32, ev_b: U32) -> tuple[F64, F64, F64]:
+    """Values only in ``a``, only in ``b`` and in both, per pair (estimated past the sketch).
+
+    Args:
+        ev_a: Evidence rows of the first members, ``(k, WIDTH)``.
+        ev_b: Evidence rows of the second members.
+
+    Returns:
+        ``(a_only, b_only, shared)`` as float64 counts.
+    """
+    va = ev_a[:, VALUES]
+    vb = ev_b[:, VALUES]
+    na = ev_a[:, N_VALUES].astype(np.float64)
+    nb = ev_b[:, N_VALUES].astype(np.float64)
+    # The union's bottom-k: the VALUE_SLOTS smallest of both sketches (EMPTY pads sort last).
+    union = np.sort(np.concatenate([va, vb], axis=1), axis=1)
+    dup = np.zeros(union.shape, dtype=bool)
+    dup[:, 1:] = union[:, 1:] == union[:, :-1]
+    # Each sketch holds distinct values, so a value seen twice in the union is in both.
+    keys = np.where(dup, EMPTY_VALUE, union)
+    keys = np.sort(keys, axis=1)[:, :VALUE_SLOTS]
+    real = keys != EMPTY_VALUE
+    in_a = _member(keys, va) & real
+    in_b = _member(keys, vb) & real
+    # A key above a sketch's largest value is unknown for that side when the sketch is full.
+    top_a = np.where(na > VALUE_SLOTS, va[:, -1], EMPTY_VALUE)
+    top_b = np.where(nb > VALUE_SLOTS, vb[:, -1], EMPTY_VALUE)
+    known = real & (keys <= top_a[:, None]) & (keys <= top_b[:, None])
+    k = np.maximum(known.sum(axis=1), 1).astype(np.float64)
+    both = (in_a & in_b & known).sum(axis=1) / k
+    only_a = (in_a & ~in_b & known).sum(axis=1) / k
+    only_b = (in_b & ~in_a & known).sum(axis=1) / k
+    exact = (na <= VALUE_SLOTS) & (nb <= VALUE_SLOTS)
+    # Sizes of the union from the two counts and the shared share (J = both).
+    union_size = np.where(both < 1.0, (na + nb) / (1.0 + np.maximum(both, 0.0)), na)
+    a_only = np.where(exact, (in_a & ~in_b).sum(axis=1), only_a * union_size)
+    b_only = np.where(exact, (in_b & ~in_a).sum(axis=1), only_b * union_size)
+    shared = np.where(exact, (in_a & in_b).sum(axis=1), both * union_size)
+    return a_only.astype(np.float64), b_only.astype(np.float64), shared.astype(np.float64)
+
+
+def _member(keys: U32, sketch: U32) -> Bools:
+    return np.asarray((keys[:, :, None] == sketch[:, None, :]).any(axis=2), dtype=bool)
+
+
+def values_agree(ev_a: U32, ev_b: U32, cfg: DedupConfig) -> Bools:
+    """Whether each pair's values allow it to be one story (module docs: strict or tolerant).
+
+    Args:
+        ev_a: Evidence rows of the first members.
+        ev_b: Evidence rows of the second members.
+        cfg: Dedup settings (``strict_words``, ``value_tolerance``).
+
+    Returns:
+        Boolean mask over the pairs (pairs with unknown evidence agree).
+    """
+    a_only, b_only, _ = value_differences(ev_a, ev_b)
+    words = np.minimum(ev_a[:, N_WORDS], ev_b[:, N_WORDS])
+    strict = words < cfg.strict_words
+    fewest = np.maximum(np.minimum(ev_a[:, N_VALUES], ev_b[:, N_VALUES]), 1).astype(np.float64)
+    conflict = np.minimum(a_only, b_only)
+    ok_strict = conflict < 0.5
+    ok_loose = conflict / fewest <= cfg.value_tolerance + _EPS
+    unknown = ((ev_a[:, FLAGS] | ev_b[:, FLAGS]) & FLAG_UNKNOWN) != 0
+    return np.asarray(np.where(strict, ok_strict, ok_loose) | unknown, dtype=bool)
+
+
+def edit_estimates(
+    ev_a: U32, ev_b: U32, tmpl_a: Bools | None = None, tmpl_b: Bools | None = None
+) -> tuple[F64, F64]:
+    """Word-bigram Jaccard and containment (smaller in larger) from the edit signatures.
+
+    Like the 5-gram estimate (``clusters.estimates``), positions whose union minimum is a
+    template value are left out; with fewer than ``MIN_INFORMATIVE_EDIT`` positions left the
+    containment is 0 (pages of one site contain each other's template).
+
+    Args:
+        ev_a: Evidence rows of the first members.
+        ev_b: Evidence rows of the second members.
+        tmpl_a: Template mask of ``ev_a[:, EDIT]`` (``clusters.template_mask``), or ``None``.
+        tmpl_b: Of ``ev_b[:, EDIT]``.
+
+    Returns:
+        ``(jaccard, containment)`` per pair.
+    """
+    a = ev_a[:, EDIT]
+    b = ev_b[:, EDIT]
+    if tmpl_a is None or tmpl_b is None:
+        informative = np.ones(a.shape, dtype=bool)
+    else:
+        informative = ~np.where(a <= b, tmpl_a, tmpl_b)
+    n_inf = informative.sum(axis=1)
+    eq = ((a == b) & informative).sum(axis=1)
+    a_lt = ((a < b) & informative).sum(axis=1)
+    b_lt = n_inf - eq - a_lt
+    jac = eq / np.maximum(n_inf, 1)
+    cont = np.where(
+        n_inf >= MIN_INFORMATIVE_EDIT, eq / np.maximum(eq + np.minimum(a_lt, b_lt), 1), 0.0
+    )
+    return jac.astype(np.float64), cont.astype(np.float64)
+
+
+def verify(
+    sig_a: U32,
+    sig_b: U32,
+    tmpl_a: Bools,
+    tmpl_b: Bools,
+    ev_a: U32,
+    ev_b: U32,
+    cfg: DedupConfig,
+    edit_tmpl_a: Bools | None = None,
+    edit_tmpl_b: Bools | None = None,
+) -> tuple[Bools, F64, I64]:
+    """Decide candidate pairs: similar enough by a text rule, and values that agree.
+
+    Args:
+        sig_a: MinHash signatures of the first members, ``(k, num_perm)``.
+        sig_b: Of the second members.
+        tmpl_a: Template masks of ``sig_a`` (``clusters.template_mask``).
+        tmpl_b: Of ``sig_b``.
+        ev_a: Evidence rows of the first members, ``(k, WIDTH)``.
+        ev_b: Of the second members.
+        cfg: Dedup settings.
+        edit_tmpl_a: Template mask of ``ev_a[:, EDIT]``, or ``None`` (no discount).
+        edit_tmpl_b: Of ``ev_b[:, EDIT]``.
+
+    Returns:
+        ``(accepted, similarity, reason)``: the mask, the (template-discounted) Jaccard
+        estimate, and a code into :data:`REASONS` (meaningful where accepted).
+    """
+    sim, _, cont = estimates(sig_a, sig_b, tmpl_a, tmpl_b)
+    by_jaccard = sim >= cfg.threshold - _EPS
+    by_containment = (sim >= cfg.containment_min_jaccard - _EPS) & (cont >= cfg.containment - _EPS)
+    flags = ev_a[:, FLAGS] | ev_b[:, FLAGS]
+    known = (flags & FLAG_UNKNOWN) == 0
+    edit_jac, edit_cont = edit_estimates(ev_a, ev_b, edit_tmpl_a, edit_tmpl_b)
+    by_edit = (
+        known
+        & (sim >= cfg.edit_min_jaccard - _EPS)
+        & (edit_cont >= cfg.edit_containment - _EPS)
+        & (edit_jac >= cfg.containment_min_jaccard - _EPS)
+    )
+    by_text = by_jaccard | by_containment | by_edit
+    agree = values_agree(ev_a, ev_b, cfg)
+    marked = known & ((flags & FLAG_CORRECTION) != 0)
+    ok = by_text & (agree | marked)
+    a_only, b_only, _ = value_differences(ev_a, ev_b)
+    changed = known & (a_only >= 0.5) & (b_only >= 0.5)
+    reason = np.full(len(sim), NEAR, dtype=np.int64)
+    reason[by_edit & ~(by_jaccard | by_containment)] = EDITED
+    reason[changed] = CHANGED_VALUES
+    reason[marked] = CORRECTED
+    return np.asarray(ok, dtype=bool), sim.astype(np.float64), reason
