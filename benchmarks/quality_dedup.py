@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 from normnews.config import CleanConfig, DedupConfig, RepairConfig
-from normnews.dedup import Deduper, Match, Signer, exact_key, shingles
+from normnews.dedup import Deduper, EvidenceMaker, Match, Signer, exact_key, shingles
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = Path(os.environ.get("NORMNEWS_CORPORA", ROOT.parent / "shared" / "corpora"))
@@ -75,6 +75,7 @@ def _gz(path: Path, mode: str = "rt", encoding: str = "utf-8") -> list[str]:
 
 def dedup(texts: list[str], published: list[int | None] | None = None) -> dict[int, Match]:
     signer = Signer(CFG)
+    maker = EvidenceMaker(CFG)
     d = Deduper(CFG)
     pub = published or [None] * len(texts)
     for s in range(0, len(texts), 2000):
@@ -85,6 +86,7 @@ def dedup(texts: list[str], published: list[int | None] | None = None) -> dict[i
             signer.signatures(chunk),
             pub[s : s + 2000],
             [len(t) for t in chunk],
+            maker.rows([None] * len(chunk), chunk),
         )
     return d.resolve()
 

@@ -41,7 +41,7 @@ from normnews.hashing import file_digest, stable_id
 from normnews.ingest.discover import InputFile, discover
 from normnews.ingest.readers import read_file
 from normnews.model import Duplicate, RawRecord, Reject
-from normnews.output.manifest import Manifest, manifest_path
+from normnews.output.manifest import Manifest, manifest_path, survivor_fallback
 from normnews.output.publish import Move, pending_publish, publish, recover, write_atomic
 from normnews.output.writer import DatasetWriter, duplicate_row, open_writers, reject_row
 from normnews.process import (
@@ -291,6 +291,7 @@ def _run_staged(
     writers = open_writers(staging, run_date=day, run_id=run_id)
     deduper = Deduper(config.dedup, history=history, spill_dir=staging / "_spill")
     spool: list[Path] = []
+    dated: dict[str, list[int]] = {}
 
     pending_rejects: list[dict[str, Any]] = []
     first_rejects: list[dict[str, Any]] = []
@@ -328,6 +329,10 @@ def _run_staged(
                     result.evidence,
                 )
             edit_steps.update(result.edit_steps)
+            for source, (seen, with_date) in result.dated.items():
+                total = dated.setdefault(source, [0, 0])
+                total[0] += seen
+                total[1] += with_date
             done += batch.items
             report("process", done, None)
     writers["rejects"].write_rows(pending_rejects)
@@ -369,6 +374,9 @@ def _run_staged(
         config=config.to_dict(),
         fingerprint=config.fingerprint(),
         lsh={"bands": bands, "rows": rows, "num_perm": config.dedup.num_perm},
+        dedup=survivor_fallback(
+            config.dedup.survivor, sorted(s for s, (_, d) in dated.items() if d == 0)
+        ),
         inputs=[
             {
                 "path": f.relpath,
@@ -382,6 +390,9 @@ def _run_staged(
         counts={
             **counts,
             "rejects_by_reason": dict(sorted(reject_reasons.items())),
+            "duplicates_by_reason": dict(
+                sorted(Counter(m.reason for m in matches.values()).items())
+            ),
             "edits_by_step": dict(sorted(edit_steps.items())),
         },
         started_at=started.isoformat(timespec="seconds"),
@@ -551,6 +562,7 @@ def _split_spool(
                     m.duplicate_of,
                     m.similarity,
                     m.method,
+                    m.reason,
                 )
                 rows.append(duplicate_row(dup, row["title"]))
             writers["duplicates"].write_rows(rows)

@@ -61,6 +61,9 @@ class BatchResult:
     """``(n, evidence.WIDTH)`` uint32 dedup evidence (values, sentence keys, edit signature)."""
     rejects: list[Reject] = field(default_factory=list)
     edit_steps: Counter[str] = field(default_factory=Counter)
+    dated: dict[str, list[int]] = field(default_factory=dict)
+    """Per source file: ``[articles, articles with a published time]`` (the survivor rule's
+    fallback is recorded for feeds without any)."""
 
 
 _SETUP: WorkerSetup | None = None
@@ -227,6 +230,9 @@ def process_batch(batch: ScratchBatch) -> BatchResult:
     out.lengths = [len(a.text) for a in articles]
     for article in articles:
         out.edit_steps.update(step_counts(article.edits))
+        seen = out.dated.setdefault(article.source, [0, 0])
+        seen[0] += 1
+        seen[1] += article.published is not None
     if articles:
         out.articles_path = batch.articles_path
         write_articles(articles, out.exact_keys, out.published, Path(out.articles_path))

@@ -10,7 +10,8 @@ therefore compute, next to the signature, one fixed-width uint32 row per article
   correction or repeat (``CORRECTED -``, ``(CORRECTION)``, ``RPT``, ``REPEAT``, ``REFILE``);
 * ``n_values``, ``n_words``: how many distinct *values* the text has, and how many words;
 * the :data:`VALUE_SLOTS` smallest 32-bit hashes of its values (a bottom-k sketch, exact for
-  texts with at most that many values). A value is a figure (digits with separators removed
+  texts with at most that many values). A value is a ticker in the title, or, in the text, a
+  figure (digits with separators removed
   and trailing decimal zeros dropped, fractions kept, English number words one to twenty as
   digits), a ticker or bracketed company name (``<PSY>``, ``<Nippon Lace Co Ltd>``), or a
   capitalised word that does not start a sentence (names, months);
@@ -81,6 +82,7 @@ _VALUE = re.compile(
     r"|(?P<word>\b[A-Z\u00c0-\u00de][\w'&-]*)"
 )
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"'(\u201c\u2018])\s*$")
+_TITLE_TICKER = re.compile(r"<([^<>\n]{1,60})>")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
 _SALTS = np.array(
@@ -172,8 +174,12 @@ def values(text: str) -> list[str]:
     return sorted(out)
 
 
-def _value_sketch(text: str) -> tuple[int, U32]:
-    hashes = np.unique(np.array([hash64(v) & 0xFFFFFFFF for v in values(text)], dtype=np.uint32))
+def _value_sketch(text: str, title: str | None) -> tuple[int, U32]:
+    found = values(text)
+    if title and "<" in title:
+        # A wire title's ticker names the company a short notice is about.
+        found += ["t:" + " ".join(t.lower().split()) for t in _TITLE_TICKER.findall(title)]
+    hashes = np.unique(np.array([hash64(v) & 0xFFFFFFFF for v in found], dtype=np.uint32))
     sketch = np.full(VALUE_SLOTS, EMPTY_VALUE, dtype=np.uint32)
     kept = hashes[:VALUE_SLOTS]
     sketch[: len(kept)] = kept
@@ -255,7 +261,7 @@ class EvidenceMaker:
         )
         out[:, SENTENCE_KEYS] = sentence_keys.view(np.uint32).reshape(n, 2 * SENTENCE_BANDS)
         for i, (title, text) in enumerate(zip(titles, texts, strict=True)):
-            count, sketch = _value_sketch(text)
+            count, sketch = _value_sketch(text, title)
             out[i, FLAGS] = FLAG_CORRECTION if is_correction(title, text) else 0
             out[i, N_VALUES] = min(count, 0xFFFFFFFF)
             out[i, N_WORDS] = len(text.split())

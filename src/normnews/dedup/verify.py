@@ -21,7 +21,8 @@ text states something the other does not, which a copy that only lost or gained 
 never does.
 
 * *strict* items, whose shorter text has fewer than ``strict_words`` words (dividend notices,
-  earnings tables, market reports), need exact agreement: ``a_only == b_only == 0``. Such
+  earnings tables, market reports), or whose values are at least 15% of their words (tables
+  of prices or results at any length), need exact agreement: ``a_only == b_only == 0``. Such
   items share their template; the values are the news.
 * longer items may differ in at most ``value_tolerance`` of the shorter side's values
   (``min(a_only, b_only) / min(n_a, n_b)``): a scraper's junk or a light edit can touch a
@@ -73,6 +74,7 @@ REASONS = ("near", "edited", "corrected", "changed_values")
 """Reason codes of accepted pairs (index = code), written to ``duplicates.reason``."""
 NEAR, EDITED, CORRECTED, CHANGED_VALUES = range(4)
 _EPS = 1e-9
+_TABLE_DENSITY = 0.15
 MIN_INFORMATIVE_EDIT = 8
 """Template-free edit-signature positions needed before the edited rule may accept a pair."""
 
@@ -135,7 +137,9 @@ def values_agree(ev_a: U32, ev_b: U32, cfg: DedupConfig) -> Bools:
     """
     a_only, b_only, _ = value_differences(ev_a, ev_b)
     words = np.minimum(ev_a[:, N_WORDS], ev_b[:, N_WORDS])
-    strict = words < cfg.strict_words
+    fewest_values = np.minimum(ev_a[:, N_VALUES], ev_b[:, N_VALUES])
+    # Tables (earnings, prices) are formulaic at any length: values are most of their words.
+    strict = (words < cfg.strict_words) | (fewest_values >= _TABLE_DENSITY * words)
     fewest = np.maximum(np.minimum(ev_a[:, N_VALUES], ev_b[:, N_VALUES]), 1).astype(np.float64)
     conflict = np.minimum(a_only, b_only)
     ok_strict = conflict < 0.5
