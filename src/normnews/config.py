@@ -190,7 +190,9 @@ class DedupConfig:
             formulaic items (dividends, earnings tables, market reports) share their
             template, and the values are the news. Default ``100``.
         value_tolerance: For longer pairs, the share of the shorter text's values that may
-            conflict (each side has values the other lacks). Default ``0.2``. Items marked
+            conflict (each side has values the other lacks). Default ``0.34``: a copy whose
+            edits or lost paragraph touched a few names stays a copy; another story with the
+            same words has mostly other values. Items marked
             as corrections or repeats are exempt (a correction changes a figure).
     """
 
@@ -211,7 +213,7 @@ class DedupConfig:
     edit_containment: float = 0.8
     edit_min_jaccard: float = 0.3
     strict_words: int = 100
-    value_tolerance: float = 0.2
+    value_tolerance: float = 0.34
 
     def __post_init__(self) -> None:
         if self.bucket_cap < 1:

@@ -3,7 +3,7 @@
 Per article it holds numpy columns only: exact key (8 bytes), published time (8), length (8),
 a flags byte, id (bytes), uint64 band keys (25 MinHash bands + 4 sentence bands = 232 bytes by
 default) and the signature row: the MinHash signature (``num_perm`` x 4 = 512 bytes) followed by
-the evidence row (``evidence.WIDTH`` x 4 = 396 bytes), which goes to a flat file in
+the evidence row (``evidence.WIDTH`` x 4 = 404 bytes), which goes to a flat file in
 ``spill_dir`` when one is given (see ``benchmarks/results/dedup.md``). Nothing is quadratic:
 candidates come from sorting band keys with a bucket cap, and only the rows of articles in
 candidate pairs are read back.

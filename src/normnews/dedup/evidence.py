@@ -4,11 +4,14 @@ Two wire items can share almost every shingle and still be different news: two d
 notices of different companies, the same market report on two days. And two copies of one
 story can share few 5-word shingles because every edited word breaks five of them. Workers
 therefore compute, next to the signature, one fixed-width uint32 row per article
-(:data:`WIDTH` values, 396 bytes) that the verification (:mod:`normnews.dedup.verify`) reads:
+(:data:`WIDTH` values, 404 bytes) that the verification (:mod:`normnews.dedup.verify`) reads:
 
 * ``flags``: bit 0 set when the title (or the text's first line) marks the item as a
   correction or repeat (``CORRECTED -``, ``(CORRECTION)``, ``RPT``, ``REPEAT``, ``REFILE``);
 * ``n_values``, ``n_words``: how many distinct *values* the text has, and how many words;
+* ``n_figures``: how many of the values are figures (a table has many per word);
+* ``value_digest``: a 32-bit hash of all its values (sorted), for exact agreement of texts
+  with more values than the sketch below holds (long tables);
 * the :data:`VALUE_SLOTS` smallest 32-bit hashes of its values (a bottom-k sketch, exact for
   texts with at most that many values). A value is a ticker in the title, or, in the text, a
   figure (digits with separators removed
@@ -41,17 +44,19 @@ from normnews.hashing import hash64
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
 
-EVIDENCE_VERSION = "evidence-v1(values24,sentences4x6w,bigram-minhash64)"
+EVIDENCE_VERSION = "evidence-v1(digest,figures,values24,sentences8x6w,bigram-minhash64)"
 """Name of the evidence layout (recorded in the history header)."""
 VALUE_SLOTS = 24
-SENTENCE_BANDS = 4
+SENTENCE_BANDS = 8
 EDIT_PERM = 64
 MIN_SENTENCE_WORDS = 6
 
 FLAGS = 0
 N_VALUES = 1
 N_WORDS = 2
-VALUES = slice(3, 3 + VALUE_SLOTS)
+VALUE_DIGEST = 3
+N_FIGURES = 4
+VALUES = slice(5, 5 + VALUE_SLOTS)
 SENTENCE_KEYS = slice(VALUES.stop, VALUES.stop + 2 * SENTENCE_BANDS)
 EDIT = slice(SENTENCE_KEYS.stop, SENTENCE_KEYS.stop + EDIT_PERM)
 WIDTH = EDIT.stop
@@ -86,10 +91,19 @@ _TITLE_TICKER = re.compile(r"<([^<>\n]{1,60})>")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
 _SALTS = np.array(
-    [0x243F6A8885A308D3, 0x13198A2E03707344, 0xA4093822299F31D0, 0x082EFA98EC4E6C89],
+    [
+        0x243F6A8885A308D3,
+        0x13198A2E03707344,
+        0xA4093822299F31D0,
+        0x082EFA98EC4E6C89,
+        0x452821E638D01377,
+        0xBE5466CF34E90C6C,
+        0xC0AC29B7C97C50DD,
+        0x3F84D5B5B5470917,
+    ],
     dtype=np.uint64,
 )[:SENTENCE_BANDS]
-_NO_SENTENCE = np.uint64(0x452821E638D01377)
+_NO_SENTENCE = np.uint64(0x9216D5D98979FB1B)
 _F1 = np.uint64(0xFF51AFD7ED558CCD)
 _F2 = np.uint64(0xC4CEB9FE1A85EC53)
 _S33 = np.uint64(33)
@@ -174,7 +188,7 @@ def values(text: str) -> list[str]:
     return sorted(out)
 
 
-def _value_sketch(text: str, title: str | None) -> tuple[int, U32]:
+def _value_sketch(text: str, title: str | None) -> tuple[int, int, int, U32]:
     found = values(text)
     if title and "<" in title:
         # A wire title's ticker names the company a short notice is about.
@@ -183,7 +197,9 @@ def _value_sketch(text: str, title: str | None) -> tuple[int, U32]:
     sketch = np.full(VALUE_SLOTS, EMPTY_VALUE, dtype=np.uint32)
     kept = hashes[:VALUE_SLOTS]
     sketch[: len(kept)] = kept
-    return len(hashes), sketch
+    digest = hash64(" ".join(sorted(found))) & 0xFFFFFFFF
+    figures = sum(1 for v in found if v.startswith("n:"))
+    return len(hashes), digest, figures, sketch
 
 
 def _sentence_hashes(text: str) -> list[int]:
@@ -261,7 +277,9 @@ class EvidenceMaker:
         )
         out[:, SENTENCE_KEYS] = sentence_keys.view(np.uint32).reshape(n, 2 * SENTENCE_BANDS)
         for i, (title, text) in enumerate(zip(titles, texts, strict=True)):
-            count, sketch = _value_sketch(text, title)
+            count, digest, figures, sketch = _value_sketch(text, title)
+            out[i, VALUE_DIGEST] = digest
+            out[i, N_FIGURES] = figures
             out[i, FLAGS] = FLAG_CORRECTION if is_correction(title, text) else 0
             out[i, N_VALUES] = min(count, 0xFFFFFFFF)
             out[i, N_WORDS] = len(text.split())
@@ -288,6 +306,26 @@ def unknown_rows(exact_keys: U64) -> U32:
     keys = _sentence_keys([[] for _ in range(n)], [int(k) for k in exact_keys])
     out[:, SENTENCE_KEYS] = keys.view(np.uint32).reshape(n, 2 * SENTENCE_BANDS)
     return out
+
+
+def sentence_curve_text() -> str:
+    """The S-curve of the sentence bands (one key per band: P = 1 - (1 - s)**bands).
+
+    Returns:
+        A two-line table like ``candidates.s_curve_text``.
+
+    >>> print(sentence_curve_text())
+    sentence bands=8 rows=1: P(candidate | Jaccard of sentence sets)
+    Jaccard   0.30  0.50  0.60  0.70  0.75  0.80  0.90  0.95
+    P         0.94  1.00  1.00  1.00  1.00  1.00  1.00  1.00
+    """
+    points = (0.3, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 0.95)
+    head = "Jaccard " + "".join(f"{x:6.2f}" for x in points)
+    body = "P       " + "".join(f"{1 - (1 - x) ** SENTENCE_BANDS:6.2f}" for x in points)
+    return (
+        f"sentence bands={SENTENCE_BANDS} rows=1: P(candidate | Jaccard of sentence sets)\n"
+        f"{head}\n{body}"
+    )
 
 
 def sentence_band_keys(rows: U32) -> U64:

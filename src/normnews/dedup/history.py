@@ -110,7 +110,7 @@ def key_columns(bands: int) -> list[str]:
     """The band-key columns for ``bands`` MinHash bands plus the sentence bands.
 
     >>> key_columns(25)[-1]
-    'band_028'
+    'band_032'
     """
     return [band_column(b) for b in range(bands + SENTENCE_BANDS)]
 

@@ -21,9 +21,11 @@ text states something the other does not, which a copy that only lost or gained 
 never does.
 
 * *strict* items, whose shorter text has fewer than ``strict_words`` words (dividend notices,
-  earnings tables, market reports), or whose values are at least 15% of their words (tables
-  of prices or results at any length), need exact agreement: ``a_only == b_only == 0``. Such
-  items share their template; the values are the news.
+  earnings tables, market reports), or whose figures are at least 15% of their words (tables
+  of prices or results at any length), need exact agreement: no value conflict (a copy that
+  lost a line may lack values, never state other ones), and for texts with more values than
+  the sketch holds, equal digests of all values. Such items share their template; the
+  values are the news.
 * longer items may differ in at most ``value_tolerance`` of the shorter side's values
   (``min(a_only, b_only) / min(n_a, n_b)``): a scraper's junk or a light edit can touch a
   name; another story shares the template but not the facts.
@@ -59,8 +61,10 @@ from normnews.dedup.evidence import (
     FLAG_CORRECTION,
     FLAG_UNKNOWN,
     FLAGS,
+    N_FIGURES,
     N_VALUES,
     N_WORDS,
+    VALUE_DIGEST,
     VALUE_SLOTS,
     VALUES,
 )
@@ -137,12 +141,15 @@ def values_agree(ev_a: U32, ev_b: U32, cfg: DedupConfig) -> Bools:
     """
     a_only, b_only, _ = value_differences(ev_a, ev_b)
     words = np.minimum(ev_a[:, N_WORDS], ev_b[:, N_WORDS])
-    fewest_values = np.minimum(ev_a[:, N_VALUES], ev_b[:, N_VALUES])
-    # Tables (earnings, prices) are formulaic at any length: values are most of their words.
-    strict = (words < cfg.strict_words) | (fewest_values >= _TABLE_DENSITY * words)
+    fewest_figures = np.minimum(ev_a[:, N_FIGURES], ev_b[:, N_FIGURES])
+    # Tables (earnings, prices) are formulaic at any length: figures are many of their words.
+    strict = (words < cfg.strict_words) | (fewest_figures >= _TABLE_DENSITY * words)
     fewest = np.maximum(np.minimum(ev_a[:, N_VALUES], ev_b[:, N_VALUES]), 1).astype(np.float64)
     conflict = np.minimum(a_only, b_only)
-    ok_strict = conflict < 0.5
+    # Past the sketch (long tables) exact agreement is checked on the digest of all values.
+    beyond = (ev_a[:, N_VALUES] > VALUE_SLOTS) | (ev_b[:, N_VALUES] > VALUE_SLOTS)
+    same_digest = ev_a[:, VALUE_DIGEST] == ev_b[:, VALUE_DIGEST]
+    ok_strict = np.where(beyond, same_digest, conflict < 0.5)
     ok_loose = conflict / fewest <= cfg.value_tolerance + _EPS
     unknown = ((ev_a[:, FLAGS] | ev_b[:, FLAGS]) & FLAG_UNKNOWN) != 0
     return np.asarray(np.where(strict, ok_strict, ok_loose) | unknown, dtype=bool)
