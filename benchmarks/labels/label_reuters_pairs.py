@@ -71,6 +71,17 @@ READ: dict[tuple[int, int], tuple[str, str]] = {
     (14248, 14255): ("different", "read: soybean oil vs soybean meal spreads"),
     (13299, 14821): ("different", "read: rice price tables with other figures"),
     (464, 470): ("different", "read: two funds' payouts, other figures"),
+    (19597, 19605): ("same", "read: shorter version of the First Chicago/Wood Gundy story"),
+    (1259, 1348): ("same", "read: shorter version of the Treasury/Latin debt story"),
+    (2052, 2078): ("same", "read: same story, 'U.S.'/'American', 'Senator'/'Sen.'"),
+    (2936, 2942): ("same", "read: shorter version of the uranium import story"),
+    (4860, 4946): ("same", "read: farm loan secondary market story, one version longer"),
+    (5115, 5132): ("same", "read: lumber story reworded ('rumors'/'press reports')"),
+    (8071, 8207): ("same", "read: Rostenkowski securities-tax story reworded"),
+    (12070, 12092): ("same", "read: Baker/Brazil story, one version longer"),
+    (13256, 13266): ("same", "read: IEA OECD oil forecast, two wordings"),
+    (13644, 14224): ("different", "read: price table at 1330 vs the closing table"),
+    (17142, 17149): ("same", "read: Mexico/Peru silver story, lower-cased vs longer version"),
 }
 
 

@@ -1,8 +1,9 @@
 """Score a normnews run's Reuters-21578 merges against ``reuters_pairs.jsonl``.
 
-Usage: ``python benchmarks/labels/score_reuters_pairs.py MERGES.json`` where MERGES.json is a
-list of ``{"removed": NEWID, "kept": NEWID}`` (from ``benchmarks/quality_dedup.py`` or a run's
-``duplicates`` joined to the corpus). Precision counts merged labelled pairs; merged-pair
+Usage: ``python benchmarks/labels/score_reuters_pairs.py OUT`` where OUT is the output root of
+``normnews run DIR --out OUT`` on a folder holding only ``reuters21578.jsonl.gz`` (its
+``duplicates`` are joined to the kept ``articles``; ``record`` is the line index in the corpus
+file, mapped to NEWID), or a JSON file listing ``{"removed": NEWID, "kept": NEWID}``. Precision counts merged labelled pairs; merged-pair
 recall is the share of pairs labelled *same* that the run merged.
 """
 
@@ -37,5 +38,28 @@ def score(merges: list[dict]) -> dict[str, object]:
     }
 
 
+def merges_of_run(out: Path) -> list[dict]:
+    """``{"removed", "kept", "reason"}`` NEWIDs of every duplicate in a run's output."""
+    import gzip
+    import os
+
+    import duckdb
+
+    corpora = Path(os.environ.get("NORMNEWS_CORPORA", HERE.parents[2] / "shared" / "corpora"))
+    with gzip.open(corpora / "reuters-21578" / "reuters21578.jsonl.gz", "rt") as fh:
+        newid = [json.loads(line)["newid"] for line in fh]
+    dups = f"read_parquet('{out}/duplicates/**/*.parquet', union_by_name = true)"
+    # Runs before schema version 2 have no reason column: their method stands in.
+    names = [c[0] for c in duckdb.sql(f"describe select * from {dups}").fetchall()]
+    why = "d.reason" if "reason" in names else "d.method"
+    rows = duckdb.sql(
+        f"""select d.record, a.record, {why} from {dups} d
+        join read_parquet('{out}/articles/**/*.parquet') a on a.article_id = d.duplicate_of"""
+    ).fetchall()
+    return [{"removed": newid[r], "kept": newid[k], "reason": why} for r, k, why in rows]
+
+
 if __name__ == "__main__":
-    print(json.dumps(score(json.loads(Path(sys.argv[1]).read_text())), indent=1))
+    arg = Path(sys.argv[1])
+    merges = merges_of_run(arg) if arg.is_dir() else json.loads(arg.read_text())
+    print(json.dumps(score(merges), indent=1))
