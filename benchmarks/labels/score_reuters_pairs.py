@@ -3,8 +3,9 @@
 Usage: ``python benchmarks/labels/score_reuters_pairs.py OUT`` where OUT is the output root of
 ``normnews run DIR --out OUT`` on a folder holding only ``reuters21578.jsonl.gz`` (its
 ``duplicates`` are joined to the kept ``articles``; ``record`` is the line index in the corpus
-file, mapped to NEWID), or a JSON file listing ``{"removed": NEWID, "kept": NEWID}``. Precision counts merged labelled pairs; merged-pair
-recall is the share of pairs labelled *same* that the run merged.
+file, mapped to NEWID), or a JSON file listing ``{"removed": NEWID, "kept": NEWID}``.
+Precision counts merged labelled pairs; merged-pair recall is the share of pairs labelled
+*same* that the run merged.
 """
 
 from __future__ import annotations
