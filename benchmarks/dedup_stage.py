@@ -1,0 +1,145 @@
+"""The dedup stage on the throughput corpus: what the evidence costs, per article and in resolve.
+
+Generates (or reuses) the throughput benchmark's corpus of N articles with
+``benchmarks/throughput/corpus.py`` (generation only; the throughput benchmark itself is not
+run), cleans every text with ``normnews.clean.normalise`` (no line census), and then measures,
+in this one process on the same cleaned texts:
+
+* per article, in the worker's place: signing (``Signer.signatures_and_keys``) and the new
+  evidence rows (``EvidenceMaker.rows``), in microseconds per article;
+* the dedup stage as the pipeline times it (``Deduper.add_batch`` of every batch, then
+  ``resolve``), with evidence (this version's default) and without it (``evidence=None``: the
+  signature rule alone over the MinHash bands, i.e. the decisions before issue 11 with the
+  sentence bands keyed on exact copies only);
+* the decisions of both, so the extra copies are counted.
+
+Usage: ``PYTHONPATH=src python benchmarks/dedup_stage.py [--n 100000]``; writes
+``benchmarks/results/dedup_stage.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from normnews.clean import normalise
+from normnews.config import CleanConfig, DedupConfig, RepairConfig
+from normnews.dedup import Deduper, EvidenceMaker, Signer
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / "throughput"))
+import corpus as throughput_corpus  # noqa: E402
+
+CORPORA = Path(os.environ.get("NORMNEWS_CORPORA", HERE.parents[1] / "shared" / "corpora"))
+WORK = HERE / "work"
+BATCH = 256
+
+
+def texts_of(n: int) -> tuple[list[str | None], list[str]]:
+    folder, _ = throughput_corpus.generate(CORPORA, WORK, n)
+    titles: list[str | None] = []
+    texts: list[str] = []
+    for shard in sorted(folder.glob("*.jsonl.gz")):
+        with gzip.open(shard, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                res = normalise(
+                    rec["title"], rec["text"], repair=RepairConfig(), clean=CleanConfig()
+                )
+                if res.text.strip():
+                    titles.append(res.title)
+                    texts.append(res.text)
+    return titles, texts
+
+
+def stage(
+    cfg: DedupConfig, sigs: np.ndarray, keys: list[int], ev: np.ndarray | None, lengths: list[int]
+) -> tuple[float, float, dict[int, object]]:
+    t0 = time.perf_counter()
+    d = Deduper(cfg)
+    for s in range(0, len(keys), BATCH):
+        k = len(keys[s : s + BATCH])
+        d.add_batch(
+            [f"a{s + i}" for i in range(k)],
+            keys[s : s + BATCH],
+            sigs[s : s + BATCH],
+            [None] * k,
+            lengths[s : s + BATCH],
+            None if ev is None else ev[s : s + BATCH],
+        )
+    t1 = time.perf_counter()
+    out = d.resolve()
+    t2 = time.perf_counter()
+    return t1 - t0, t2 - t1, dict(out)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=100_000)
+    args = ap.parse_args()
+    cfg = DedupConfig()
+    t0 = time.perf_counter()
+    titles, texts = texts_of(args.n)
+    clean_s = time.perf_counter() - t0
+    signer, maker = Signer(cfg), EvidenceMaker(cfg)
+    t0 = time.perf_counter()
+    sig_parts, keys = [], []
+    for s in range(0, len(texts), BATCH):
+        sg, kk = signer.signatures_and_keys(texts[s : s + BATCH])
+        sig_parts.append(sg)
+        keys += kk
+    sign_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ev = np.concatenate(
+        [
+            maker.rows(titles[s : s + BATCH], texts[s : s + BATCH], keys[s : s + BATCH])
+            for s in range(0, len(texts), BATCH)
+        ]
+    )
+    evidence_s = time.perf_counter() - t0
+    sigs = np.concatenate(sig_parts)
+    lengths = [len(t) for t in texts]
+    runs = {}
+    for name, rows in (("with_evidence", ev), ("signatures_only", None)):
+        best = None
+        for _ in range(3):
+            add_s, resolve_s, out = stage(cfg, sigs, keys, rows, lengths)
+            if best is None or add_s + resolve_s < best[0] + best[1]:
+                best = (add_s, resolve_s, out)
+        assert best is not None
+        runs[name] = {
+            "add_s": round(best[0], 3),
+            "resolve_s": round(best[1], 3),
+            "stage_s": round(best[0] + best[1], 3),
+            "removed": len(best[2]),
+            "removed_by_reason": dict(Counter(m.reason for m in best[2].values())),  # type: ignore[attr-defined]
+        }
+    n = len(texts)
+    result = {
+        "command": "PYTHONPATH=src python benchmarks/dedup_stage.py --n " + str(args.n),
+        "machine": f"{platform.machine()} python {platform.python_version()}, "
+        f"{os.cpu_count()} cores (shared with other jobs while measured)",
+        "articles": n,
+        "clean_s_not_part_of_the_measure": round(clean_s, 1),
+        "per_article_us": {
+            "sign": round(sign_s / n * 1e6, 1),
+            "evidence": round(evidence_s / n * 1e6, 1),
+        },
+        "dedup_stage": runs,
+        "best_of": 3,
+    }
+    (HERE / "results" / "dedup_stage.json").write_text(json.dumps(result, indent=1) + "\n")
+    print(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()
