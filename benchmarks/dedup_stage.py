@@ -42,6 +42,7 @@ import corpus as throughput_corpus  # noqa: E402
 CORPORA = Path(os.environ.get("NORMNEWS_CORPORA", HERE.parents[1] / "shared" / "corpora"))
 WORK = HERE / "work"
 BATCH = 256
+REPAIR, CLEAN = RepairConfig(), CleanConfig()
 
 
 def texts_of(n: int) -> tuple[list[str | None], list[str]]:
