@@ -221,10 +221,9 @@ def process_batch(batch: ScratchBatch) -> BatchResult:
             out.rejects.append(done)
         else:
             articles.append(done)
-    out.signatures, out.exact_keys = _SIGNER.signatures_and_keys([a.text for a in articles])
-    out.evidence = _EVIDENCE.rows(
-        [a.title for a in articles], [a.text for a in articles], out.exact_keys
-    )
+    texts = [a.text for a in articles]
+    out.signatures, out.exact_keys, norms = _SIGNER.sign(texts)
+    out.evidence = _EVIDENCE.rows([a.title for a in articles], texts, out.exact_keys, norms)
     out.article_ids = [a.article_id for a in articles]
     out.published = [_micros(a.published) for a in articles]
     out.lengths = [len(a.text) for a in articles]

@@ -17,7 +17,8 @@ therefore compute, next to the signature, one fixed-width uint32 row per article
   figure (digits with separators removed
   and trailing decimal zeros dropped, fractions kept, English number words one to twenty as
   digits), a ticker or bracketed company name (``<PSY>``, ``<Nippon Lace Co Ltd>``), or a
-  capitalised word that does not start a sentence (names, months);
+  capitalised word other than an English function word (names, months; "The" or "He"
+  opening a sentence is left out);
 * :data:`SENTENCE_BANDS` 64-bit sentence keys: minima, under independent mixes, of the hashes
   of the text's sentences of at least :data:`MIN_SENTENCE_WORDS` words. Two texts share a key
   with probability equal to the Jaccard similarity of their sentence sets, so a copy whose
@@ -37,12 +38,14 @@ import numpy as np
 import numpy.typing as npt
 
 from normnews.config import DedupConfig
+from normnews.dedup.shinglehash import BatchShingleHasher
 from normnews.dedup.shingles import normal_form
 from normnews.dedup.signatures import Signer
 from normnews.hashing import hash64
 
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
 
 EVIDENCE_VERSION = "evidence-v1(digest,figures,values24,sentences8x6w,bigram-minhash64)"
 """Name of the evidence layout (recorded in the history header)."""
@@ -79,17 +82,27 @@ _NUMBER_WORDS = {
         "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
     )
 }
-_VALUE = re.compile(
-    r"<(?P<bracket>[^<>\n]{1,60})>"
-    r"|(?P<number>(?<![\w.])\d+(?:[.,]\d+)*(?:-\d+/\d+|/\d+)?)"
-    r"|(?P<numword>\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b)"
-    r"|(?P<word>\b[A-Z\u00c0-\u00de][\w'&-]*)"
+_BRACKET = re.compile(r"<([^<>\n]{1,60})>")
+_FIGURE_OR_CAPITAL = re.compile(r"[\dA-Z\u00c0-\u00de][\w.,'&/-]*")
+_TRAILING = ".,'&/-"
+# Capitalised because they open a sentence, not because they name anything (English closed
+# classes: articles, pronouns, conjunctions, prepositions, auxiliaries; not "may", a month).
+_FUNCTION_WORDS = frozenset(
+    "a an the this that these those it its he she they we i you his her their our my your "
+    "and but or nor so yet for if when while as at by in on of to from with after before "
+    "about under over into since until is are was were be been has have had will would "
+    "can could might shall should do does did not no there here what which who how why "
+    "mr mrs ms dr also however meanwhile".split()
 )
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"'(\u201c\u2018])\s*$")
+_WORD = re.compile(r"[a-z]+")
+_NUMBER_WORD_SET = frozenset(_NUMBER_WORDS)
+_NUMBER_WORD_CHARS = 1000
 _TITLE_TICKER = re.compile(r"<([^<>\n]{1,60})>")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
+_SENTENCE_ENDS = tuple(
+    (end + " ", end + "\n") for end in (".", "?", "!", '."', '?"', '!"', ".\u201d", ".'")
+)
+
 _SALTS = np.array(
     [
         0x243F6A8885A308D3,
@@ -149,7 +162,7 @@ def is_correction(title: str | None, text: str) -> bool:
 
 
 def values(text: str) -> list[str]:
-    """The values of a text: figures, tickers/bracketed names, capitalised non-initial words.
+    """The values of a text: figures, tickers/bracketed names, capitalised words.
 
     Args:
         text: Cleaned article text.
@@ -158,65 +171,110 @@ def values(text: str) -> list[str]:
         Distinct value tokens, sorted (each prefixed by its kind).
 
     >>> values("Qtly div 25 cts vs 25 cts prior qtr. Pay 31 May. Record 1 May.")
-    ['n:1', 'n:25', 'n:31', 'w:may']
+    ['n:1', 'n:25', 'n:31', 'w:may', 'w:pay', 'w:qtly', 'w:record']
     >>> values("Net 1,500.0 mln vs five mln, <Pillsbury Co> said.")
-    ['n:1500', 'n:5', 't:pillsbury co']
+    ['n:1500', 'n:5', 't:pillsbury co', 'w:co', 'w:net', 'w:pillsbury']
     """
     # A text without lower case (an unparsed wire, a shouted page) has no telling capitals.
     sample = text[:1000]
     caps_text = sample.upper() == sample
     out: set[str] = set()
-    for m in _VALUE.finditer(text):
-        kind = m.lastgroup
-        token = m.group()
-        if kind == "bracket":
-            out.add("t:" + " ".join(m.group("bracket").lower().split()))
-        elif kind == "number":
-            out.add("n:" + _number(token))
-        elif kind == "numword":
-            out.add("n:" + _NUMBER_WORDS[token])
-        else:
-            lower = token.lower()
-            if lower in _NUMBER_WORDS:
-                out.add("n:" + _NUMBER_WORDS[lower])
-            elif (
-                not caps_text
-                and token[0].isupper()
-                and not _SENTENCE_START.search(text, max(0, m.start() - 3), m.start())
-            ):
-                out.add("w:" + lower)
+    # One regex pass for every token that starts with a digit or a capital (a charset
+    # prefix: the fastest scan Python's re offers), then a look at each of those few tokens.
+    for token in _FIGURE_OR_CAPITAL.findall(text):
+        if token[0].isdigit():
+            out.add("n:" + _number(token.rstrip(_TRAILING)))
+        elif not caps_text:
+            word = token.rstrip(_TRAILING).lower()
+            if word not in _FUNCTION_WORDS:
+                out.add("w:" + word)
+    if "<" in text:
+        out.update("t:" + " ".join(t.lower().split()) for t in _BRACKET.findall(text))
+    if len(text) <= _NUMBER_WORD_CHARS:
+        # Wire notices write small figures as words ("Record April Three"); in a long story
+        # they are prose, and reading every word of it would cost more than the rest.
+        words = set(_WORD.findall(text.lower()))
+        out.update("n:" + _NUMBER_WORDS[w] for w in words & _NUMBER_WORD_SET)
     return sorted(out)
 
 
-def _value_sketch(text: str, title: str | None) -> tuple[int, int, int, U32]:
-    found = values(text)
-    if title and "<" in title:
-        # A wire title's ticker names the company a short notice is about.
-        found += ["t:" + " ".join(t.lower().split()) for t in _TITLE_TICKER.findall(title)]
-    hashes = np.unique(np.array([hash64(v) & 0xFFFFFFFF for v in found], dtype=np.uint32))
-    sketch = np.full(VALUE_SLOTS, EMPTY_VALUE, dtype=np.uint32)
-    kept = hashes[:VALUE_SLOTS]
-    sketch[: len(kept)] = kept
-    digest = hash64(" ".join(sorted(found))) & 0xFFFFFFFF
-    figures = sum(1 for v in found if v.startswith("n:"))
-    return len(hashes), digest, figures, sketch
+def _value_rows(
+    titles: list[str | None], texts: list[str], hasher: BatchShingleHasher
+) -> tuple[U32, U32, U32, U32]:
+    """Per text: value count, digest, figure count and the bottom-k sketch of value hashes.
+
+    Every value of the batch is hashed in one numpy pass (``range_hashes`` over the values
+    joined by line breaks); the digest is an order-free sum of the distinct values' mixed
+    hashes (their low 32 bits, summed exactly in float64, modulo 2**32).
+    """
+    found: list[list[str]] = []
+    for title, text in zip(titles, texts, strict=True):
+        vals = values(text)
+        if title and "<" in title:
+            # A wire title's ticker names the company a short notice is about.
+            vals += ["t:" + " ".join(t.lower().split()) for t in _TITLE_TICKER.findall(title)]
+        found.append(vals)
+    n = len(texts)
+    flat = [v.encode("utf-8") for vals in found for v in vals]
+    lengths = np.fromiter(map(len, flat), dtype=np.int64, count=len(flat))
+    ends = np.cumsum(lengths + 1) - 1
+    all_hashes = hasher.range_hashes(b"\n".join(flat), ends - lengths, ends)
+    owner = np.repeat(np.arange(n), [len(v) for v in found])
+    # Distinct hashes per text, sorted: one lexsort for the batch.
+    order = np.lexsort((all_hashes, owner))
+    h, o = all_hashes[order], owner[order]
+    first = np.ones(len(h), dtype=bool)
+    first[1:] = (h[1:] != h[:-1]) | (o[1:] != o[:-1])
+    h, o = h[first], o[first]
+    counts = np.bincount(o, minlength=n).astype(np.uint32)
+    mixed = _fmix64(h.astype(np.uint64)) & np.uint64(0xFFFFFFFF)
+    digests = (np.bincount(o, weights=mixed.astype(np.float64), minlength=n) % 2**32).astype(
+        np.uint32
+    )
+    starts = (np.cumsum(counts) - counts).astype(np.int64)
+    rank = np.arange(len(h), dtype=np.int64) - np.repeat(starts, counts.astype(np.int64))
+    sketches = np.full((n, VALUE_SLOTS), EMPTY_VALUE, dtype=np.uint32)
+    low = rank < VALUE_SLOTS
+    sketches[o[low], rank[low]] = h[low]
+    figures = np.array([sum(v.startswith("n:") for v in vals) for vals in found], np.uint32)
+    return counts, digests, figures, sketches
 
 
-def _sentence_hashes(text: str) -> list[int]:
-    out = []
-    for sentence in _SENTENCE_SPLIT.split(text):
-        norm = normal_form(sentence)
-        if norm.count(" ") + 1 >= MIN_SENTENCE_WORDS:
-            out.append(hash64(norm))
-    return out
+def _sentence_hashes(texts: list[str], hasher: BatchShingleHasher) -> tuple[U64, I64]:
+    """32-bit hashes (as uint64) of every sentence of 6+ words of each text, and the counts.
+
+    Sentences are the lower-cased text cut at line breaks and sentence ends (plain string
+    replacement), hashed for the whole batch at once with numpy range hashing: a regex or a
+    normal form per sentence costs several times more. Whitespace inside a sentence is
+    collapsed by the cleaner already.
+    """
+    marked = []
+    for text in texts:
+        low = text.lower()
+        for end, split in _SENTENCE_ENDS:
+            if end in low:
+                low = low.replace(end, split)
+        marked.append(low.encode("utf-8"))
+    buf = b"\n".join(marked)
+    data = np.frombuffer(buf, dtype=np.uint8)
+    breaks = np.flatnonzero(data == 0x0A)
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(data)]))
+    spaces = np.concatenate(([0], np.cumsum(data == 0x20)))
+    words = spaces[ends] - spaces[starts] + 1
+    lengths = np.fromiter(map(len, marked), dtype=np.int64, count=len(marked))
+    text_start = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    owner = np.searchsorted(text_start, starts, side="right") - 1
+    keep = (words >= MIN_SENTENCE_WORDS) & (ends > starts)
+    hashes = hasher.range_hashes(buf, starts[keep], ends[keep]).astype(np.uint64)
+    counts = np.bincount(owner[keep], minlength=len(texts)).astype(np.int64)
+    return hashes, counts
 
 
-def _sentence_keys(hashes: list[list[int]], exact_keys: list[int]) -> U64:
+def _sentence_keys(flat: U64, counts: I64, exact_keys: list[int]) -> U64:
     """Per text, the minimum of each salted mix of its sentence hashes."""
-    n = len(hashes)
+    n = len(counts)
     out = np.empty((n, SENTENCE_BANDS), dtype=np.uint64)
-    counts = np.array([len(h) for h in hashes], dtype=np.int64)
-    flat = np.array([x for h in hashes for x in h], dtype=np.uint64)
     has = counts > 0
     if flat.size:
         mixed = _fmix64(flat[None, :] ^ _SALTS[:, None])
@@ -246,15 +304,20 @@ class EvidenceMaker:
         >>> maker = EvidenceMaker(DedupConfig())
         >>> ev = maker.rows(["PILLSBURY VOTES DIVIDEND"], ["Qtly div 25 cts vs 25 cts prior."])
         >>> ev.shape == (1, WIDTH), int(ev[0, N_VALUES]), int(ev[0, FLAGS])
-        (True, 1, 0)
+        (True, 2, 0)
     """
 
     def __init__(self, cfg: DedupConfig) -> None:
         edit_cfg = replace(cfg, shingle_size=2, char_shingle_size=2, num_perm=EDIT_PERM)
         self._edit = Signer(edit_cfg, _edit_permutations())
+        self._hasher = self._edit.hasher
 
     def rows(
-        self, titles: list[str | None], texts: list[str], exact_keys: list[int] | None = None
+        self,
+        titles: list[str | None],
+        texts: list[str],
+        exact_keys: list[int] | None = None,
+        norms: list[str] | None = None,
     ) -> U32:
         """Evidence rows of several articles.
 
@@ -262,6 +325,7 @@ class EvidenceMaker:
             titles: Cleaned titles (``None`` when absent).
             texts: Cleaned texts.
             exact_keys: Their ``exact_key`` values (computed when not given).
+            norms: Their normal forms, when the caller has them (``Signer.sign``).
 
         Returns:
             ``(len(texts), WIDTH)`` uint32.
@@ -270,20 +334,22 @@ class EvidenceMaker:
         out = np.zeros((n, WIDTH), dtype=np.uint32)
         if not n:
             return out
-        edit, keys = self._edit.signatures_and_keys(texts)
-        out[:, EDIT] = edit
-        sentence_keys = _sentence_keys(
-            [_sentence_hashes(t) for t in texts], exact_keys if exact_keys is not None else keys
-        )
+        norms = norms if norms is not None else [normal_form(t) for t in texts]
+        keys = exact_keys if exact_keys is not None else [hash64(x) for x in norms]
+        out[:, EDIT] = self._edit.signatures_of_norms(norms)
+        flat, counts = _sentence_hashes(texts, self._hasher)
+        sentence_keys = _sentence_keys(flat, counts, keys)
         out[:, SENTENCE_KEYS] = sentence_keys.view(np.uint32).reshape(n, 2 * SENTENCE_BANDS)
-        for i, (title, text) in enumerate(zip(titles, texts, strict=True)):
-            count, digest, figures, sketch = _value_sketch(text, title)
-            out[i, VALUE_DIGEST] = digest
-            out[i, N_FIGURES] = figures
-            out[i, FLAGS] = FLAG_CORRECTION if is_correction(title, text) else 0
-            out[i, N_VALUES] = min(count, 0xFFFFFFFF)
-            out[i, N_WORDS] = len(text.split())
-            out[i, VALUES] = sketch
+        n_values, digests, figures, sketches = _value_rows(titles, texts, self._hasher)
+        out[:, N_VALUES] = n_values
+        out[:, VALUE_DIGEST] = digests
+        out[:, N_FIGURES] = figures
+        out[:, VALUES] = sketches
+        out[:, N_WORDS] = [x.count(" ") + 1 if x else 0 for x in norms]
+        out[:, FLAGS] = [
+            FLAG_CORRECTION if is_correction(title, text) else 0
+            for title, text in zip(titles, texts, strict=True)
+        ]
         return out
 
 
@@ -303,7 +369,9 @@ def unknown_rows(exact_keys: U64) -> U32:
     n = len(exact_keys)
     out = np.zeros((n, WIDTH), dtype=np.uint32)
     out[:, FLAGS] = FLAG_UNKNOWN
-    keys = _sentence_keys([[] for _ in range(n)], [int(k) for k in exact_keys])
+    keys = _sentence_keys(
+        np.empty(0, dtype=np.uint64), np.zeros(n, dtype=np.int64), [int(k) for k in exact_keys]
+    )
     out[:, SENTENCE_KEYS] = keys.view(np.uint32).reshape(n, 2 * SENTENCE_BANDS)
     return out
 

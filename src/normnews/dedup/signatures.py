@@ -115,6 +115,11 @@ class Signer:
         self._a, self._b = perms if perms is not None else permutations(cfg)
         self._hasher = BatchShingleHasher(cfg.shingle_size, cfg.char_shingle_size)
 
+    @property
+    def hasher(self) -> BatchShingleHasher:
+        """The batch shingle hasher (its power tables are shared by other range hashing)."""
+        return self._hasher
+
     def signature(self, text: str) -> U32:
         """The MinHash signature of a cleaned text.
 
@@ -153,11 +158,35 @@ class Signer:
         >>> keys[0] == keys[1] == exact_key("one story"), bool((sigs[0] == sigs[1]).all())
         (True, True)
         """
+        sigs, keys, _ = self.sign(texts)
+        return sigs, keys
+
+    def sign(self, texts: list[str]) -> tuple[U32, list[int], list[str]]:
+        """:meth:`signatures_and_keys`, and the normal forms (for other per-text evidence).
+
+        Args:
+            texts: Cleaned article texts.
+
+        Returns:
+            The signature matrix, the exact keys and the normal forms, in text order.
+        """
         norms = [normal_form(text) for text in texts]
         keys = [hash64(norm) for norm in norms]
+        return self.signatures_of_norms(norms), keys, norms
+
+    def signatures_of_norms(self, norms: list[str]) -> U32:
+        """Signatures of texts given by their normal forms (:func:`normal_form`).
+
+        Args:
+            norms: Normal forms.
+
+        Returns:
+            The ``(len(norms), num_perm)`` signature matrix.
+        """
+        texts = norms
         out = np.empty((len(texts), self.cfg.num_perm), dtype=np.uint32)
         if not texts:
-            return out, keys
+            return out
         hashes, offsets = self._hasher.hashes(norms)
         hv = _fmix32(hashes)
         # Whole articles per chunk, so each chunk is reduced per article with one reduceat;
@@ -177,7 +206,7 @@ class Signer:
                     work, offsets[first:last] - offsets[first], axis=1
                 ).T
             first = last
-        return out, keys
+        return out
 
     def _long_signature(self, hv: U32) -> U32:
         out = np.full(self.cfg.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
