@@ -82,6 +82,17 @@ READ: dict[tuple[int, int], tuple[str, str]] = {
     (13256, 13266): ("same", "read: IEA OECD oil forecast, two wordings"),
     (13644, 14224): ("different", "read: price table at 1330 vs the closing table"),
     (17142, 17149): ("same", "read: Mexico/Peru silver story, lower-cased vs longer version"),
+    (18858, 18902): ("same", "read: Tanzania budget story, one version longer"),
+    (21338, 21341): ("same", "read: GM Canada contract story reworded ('Monday'/'today')"),
+    (46, 11043): ("different", "read: weekly sugar imports report, other week and figures"),
+    (1072, 1082): ("same", "read: Doyon mine gold story, two wordings"),
+    (1928, 2610): ("different", "read: notes issues of two different Australian banks"),
+    (5526, 5564): ("same", "read: Levon gold assays, one version with section widths"),
+    (10511, 10539): ("same", "read: NATO/Aegean story, one version longer"),
+    (104, 15973): ("different", "read: world cotton price of Feb 26 vs April 9"),
+    (12711, 15999): ("different", "read: weekly USSR grain shipments, other week"),
+    (17180, 17186): ("same", "read: Brazil trade surplus story reworded"),
+    (12369, 12392): ("same", "read: Mexico/Japan loan story, lower-case re-send reworded"),
 }
 
 

@@ -189,7 +189,10 @@ class DedupConfig:
             agreement on their values (figures, dates, tickers, capitalised names): short
             formulaic items (dividends, earnings tables, market reports) share their
             template, and the values are the news. Default ``100``.
-        value_tolerance: For longer pairs, the share of the shorter text's values that may
+        figure_tolerance: For longer pairs, the share of the shorter text's figures that may
+            conflict. Default ``0.2``: a rewrite keeps its facts; the same report with other
+            numbers is other news. Dates and tickers must always agree.
+        value_tolerance: For longer pairs, the share of the shorter text's names that may
             conflict (each side has values the other lacks). Default ``0.34``: a copy whose
             edits or lost paragraph touched a few names stays a copy; another story with the
             same words has mostly other values. Items marked
@@ -214,6 +217,7 @@ class DedupConfig:
     edit_min_jaccard: float = 0.3
     strict_words: int = 100
     value_tolerance: float = 0.34
+    figure_tolerance: float = 0.2
 
     def __post_init__(self) -> None:
         if self.bucket_cap < 1:
@@ -238,6 +242,10 @@ class DedupConfig:
         if not 0.0 <= self.value_tolerance <= 1.0:
             raise ConfigError(
                 f"dedup.value_tolerance is {self.value_tolerance}; use a value in [0, 1]."
+            )
+        if not 0.0 <= self.figure_tolerance <= 1.0:
+            raise ConfigError(
+                f"dedup.figure_tolerance is {self.figure_tolerance}; use a value in [0, 1]."
             )
         if self.strict_words < 0:
             raise ConfigError(f"dedup.strict_words is {self.strict_words}; use 0 or more.")

@@ -17,8 +17,7 @@ therefore compute, next to the signature, one fixed-width uint32 row per article
   figure (digits with separators removed
   and trailing decimal zeros dropped, fractions kept, English number words one to twenty as
   digits), a ticker or bracketed company name (``<PSY>``, ``<Nippon Lace Co Ltd>``), or a
-  capitalised word other than an English function word (names, months; "The" or "He"
-  opening a sentence is left out);
+  capitalised word inside a sentence (names, months);
 * :data:`SENTENCE_BANDS` 64-bit sentence keys: minima, under independent mixes, of the hashes
   of the text's sentences of at least :data:`MIN_SENTENCE_WORDS` words. Two texts share a key
   with probability equal to the Jaccard similarity of their sentence sets, so a copy whose
@@ -47,7 +46,7 @@ U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
-EVIDENCE_VERSION = "evidence-v1(digest,figures,values24,sentences8x6w,bigram-minhash64)"
+EVIDENCE_VERSION = "evidence-v1(digest,figures,classed-values24,sentences8x6w,bigram-minhash64)"
 """Name of the evidence layout (recorded in the history header)."""
 VALUE_SLOTS = 24
 SENTENCE_BANDS = 8
@@ -65,6 +64,10 @@ EDIT = slice(SENTENCE_KEYS.stop, SENTENCE_KEYS.stop + EDIT_PERM)
 WIDTH = EDIT.stop
 """uint32 columns per article."""
 
+NAME, FIGURE, DATE = 0, 1, 2
+"""Value classes, stored in the low two bits of each value's hash: capitalised words;
+figures; dates and tickers (month and weekday names, ``<...>``)."""
+KIND_MASK = 3
 FLAG_CORRECTION = 1
 """``flags`` bit: the item says it is a correction or a repeat of an earlier item."""
 FLAG_UNKNOWN = 2
@@ -83,17 +86,11 @@ _NUMBER_WORDS = {
     )
 }
 _BRACKET = re.compile(r"<([^<>\n]{1,60})>")
-_FIGURE_OR_CAPITAL = re.compile(r"[\dA-Z\u00c0-\u00de][\w.,'&/-]*")
+_FIGURE = re.compile(r"\d[\d.,/-]*")
+# A capitalised word after a word, a comma, a closing bracket or a percent sign and one
+# space: inside a sentence, so a name (a sentence's first word is capitalised anyway).
+_NAME = re.compile(r"(?<=[\w,)%] )[A-Z\u00c0-\u00de][\w.'&/-]*")
 _TRAILING = ".,'&/-"
-# Capitalised because they open a sentence, not because they name anything (English closed
-# classes: articles, pronouns, conjunctions, prepositions, auxiliaries; not "may", a month).
-_FUNCTION_WORDS = frozenset(
-    "a an the this that these those it its he she they we i you his her their our my your "
-    "and but or nor so yet for if when while as at by in on of to from with after before "
-    "about under over into since until is are was were be been has have had will would "
-    "can could might shall should do does did not no there here what which who how why "
-    "mr mrs ms dr also however meanwhile".split()
-)
 _WORD = re.compile(r"[a-z]+")
 _NUMBER_WORD_SET = frozenset(_NUMBER_WORDS)
 _NUMBER_WORD_CHARS = 1000
@@ -162,7 +159,7 @@ def is_correction(title: str | None, text: str) -> bool:
 
 
 def values(text: str) -> list[str]:
-    """The values of a text: figures, tickers/bracketed names, capitalised words.
+    """The values of a text: figures, tickers/bracketed names, capitalised words in sentences.
 
     Args:
         text: Cleaned article text.
@@ -171,23 +168,16 @@ def values(text: str) -> list[str]:
         Distinct value tokens, sorted (each prefixed by its kind).
 
     >>> values("Qtly div 25 cts vs 25 cts prior qtr. Pay 31 May. Record 1 May.")
-    ['n:1', 'n:25', 'n:31', 'w:may', 'w:pay', 'w:qtly', 'w:record']
+    ['n:1', 'n:25', 'n:31', 'w:may']
     >>> values("Net 1,500.0 mln vs five mln, <Pillsbury Co> said.")
-    ['n:1500', 'n:5', 't:pillsbury co', 'w:co', 'w:net', 'w:pillsbury']
+    ['n:1500', 'n:5', 't:pillsbury co', 'w:co']
     """
     # A text without lower case (an unparsed wire, a shouted page) has no telling capitals.
     sample = text[:1000]
     caps_text = sample.upper() == sample
-    out: set[str] = set()
-    # One regex pass for every token that starts with a digit or a capital (a charset
-    # prefix: the fastest scan Python's re offers), then a look at each of those few tokens.
-    for token in _FIGURE_OR_CAPITAL.findall(text):
-        if token[0].isdigit():
-            out.add("n:" + _number(token.rstrip(_TRAILING)))
-        elif not caps_text:
-            word = token.rstrip(_TRAILING).lower()
-            if word not in _FUNCTION_WORDS:
-                out.add("w:" + word)
+    out = {"n:" + _number(t.rstrip(_TRAILING)) for t in _FIGURE.findall(text)}
+    if not caps_text:
+        out.update("w:" + t.rstrip(_TRAILING).lower() for t in _NAME.findall(text))
     if "<" in text:
         out.update("t:" + " ".join(t.lower().split()) for t in _BRACKET.findall(text))
     if len(text) <= _NUMBER_WORD_CHARS:
@@ -196,6 +186,21 @@ def values(text: str) -> list[str]:
         words = set(_WORD.findall(text.lower()))
         out.update("n:" + _NUMBER_WORDS[w] for w in words & _NUMBER_WORD_SET)
     return sorted(out)
+
+
+_DATE_WORDS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+
+
+def _kind(value: str) -> int:
+    if value.startswith("n:"):
+        return FIGURE
+    if value.startswith("t:") or value[2:] in _DATE_WORDS:
+        return DATE
+    return NAME
 
 
 def _value_rows(
@@ -218,7 +223,9 @@ def _value_rows(
     flat = [v.encode("utf-8") for vals in found for v in vals]
     lengths = np.fromiter(map(len, flat), dtype=np.int64, count=len(flat))
     ends = np.cumsum(lengths + 1) - 1
+    kinds = np.array([_kind(v) for vals in found for v in vals], dtype=np.uint32)
     all_hashes = hasher.range_hashes(b"\n".join(flat), ends - lengths, ends)
+    all_hashes = (all_hashes & ~np.uint32(KIND_MASK)) | kinds
     owner = np.repeat(np.arange(n), [len(v) for v in found])
     # Distinct hashes per text, sorted: one lexsort for the batch.
     order = np.lexsort((all_hashes, owner))

@@ -26,9 +26,12 @@ never does.
   lost a line may lack values, never state other ones), and for texts with more values than
   the sketch holds, equal digests of all values. Such items share their template; the
   values are the news.
-* longer items may differ in at most ``value_tolerance`` of the shorter side's values
-  (``min(a_only, b_only) / min(n_a, n_b)``): a scraper's junk or a light edit can touch a
-  name; another story shares the template but not the facts.
+* longer items must agree on dates and tickers (a month, a weekday, ``<PSY>``: the same
+  weekly report of another week is other news), may conflict in at most
+  ``figure_tolerance`` of their figures and ``value_tolerance`` of their other values
+  (names), each counted as ``min(a_only, b_only)`` over the shorter side's count: a
+  scraper's junk or a light edit can touch a name; another story shares the template but
+  not the facts.
 
 **Corrections and repeats.** When either text is marked as a correction or repeat
 (``FLAG_CORRECTION``) and the text rules hold, the pair is a copy whatever its values: the
@@ -56,14 +59,18 @@ import numpy.typing as npt
 from normnews.config import DedupConfig
 from normnews.dedup.clusters import estimates
 from normnews.dedup.evidence import (
+    DATE,
     EDIT,
     EMPTY_VALUE,
+    FIGURE,
     FLAG_CORRECTION,
     FLAG_UNKNOWN,
     FLAGS,
+    KIND_MASK,
     N_FIGURES,
     N_VALUES,
     N_WORDS,
+    NAME,
     VALUE_DIGEST,
     VALUE_SLOTS,
     VALUES,
@@ -83,12 +90,14 @@ MIN_INFORMATIVE_EDIT = 8
 """Template-free edit-signature positions needed before the edited rule may accept a pair."""
 
 
-def value_differences(ev_a: U32, ev_b: U32) -> tuple[F64, F64, F64]:
+def value_differences(ev_a: U32, ev_b: U32, kind: int | None = None) -> tuple[F64, F64, F64]:
     """Values only in ``a``, only in ``b`` and in both, per pair (estimated past the sketch).
 
     Args:
         ev_a: Evidence rows of the first members, ``(k, WIDTH)``.
         ev_b: Evidence rows of the second members.
+        kind: Count only values of this class (``evidence.NAME``, ``FIGURE``, ``DATE``: the
+            low two bits of a value's hash), or ``None`` for all.
 
     Returns:
         ``(a_only, b_only, shared)`` as float64 counts.
@@ -105,6 +114,8 @@ def value_differences(ev_a: U32, ev_b: U32) -> tuple[F64, F64, F64]:
     keys = np.where(dup, EMPTY_VALUE, union)
     keys = np.sort(keys, axis=1)[:, :VALUE_SLOTS]
     real = keys != EMPTY_VALUE
+    if kind is not None:
+        real &= (keys & np.uint32(KIND_MASK)) == kind
     in_a = _member(keys, va) & real
     in_b = _member(keys, vb) & real
     # A key above a sketch's largest value is unknown for that side when the sketch is full.
@@ -140,6 +151,10 @@ def values_agree(ev_a: U32, ev_b: U32, cfg: DedupConfig) -> Bools:
         Boolean mask over the pairs (pairs with unknown evidence agree).
     """
     a_only, b_only, _ = value_differences(ev_a, ev_b)
+    conflicts = {}
+    for kind in (NAME, FIGURE, DATE):
+        only_a, only_b, _ = value_differences(ev_a, ev_b, kind)
+        conflicts[kind] = np.minimum(only_a, only_b)
     words = np.minimum(ev_a[:, N_WORDS], ev_b[:, N_WORDS])
     fewest_figures = np.minimum(ev_a[:, N_FIGURES], ev_b[:, N_FIGURES])
     # Tables (earnings, prices) are formulaic at any length: figures are many of their words.
@@ -150,7 +165,13 @@ def values_agree(ev_a: U32, ev_b: U32, cfg: DedupConfig) -> Bools:
     beyond = (ev_a[:, N_VALUES] > VALUE_SLOTS) | (ev_b[:, N_VALUES] > VALUE_SLOTS)
     same_digest = ev_a[:, VALUE_DIGEST] == ev_b[:, VALUE_DIGEST]
     ok_strict = np.where(beyond, same_digest, conflict < 0.5)
-    ok_loose = conflict / fewest <= cfg.value_tolerance + _EPS
+    figures = np.maximum(np.minimum(ev_a[:, N_FIGURES], ev_b[:, N_FIGURES]), 1).astype(np.float64)
+    names = np.maximum(fewest - figures, 1.0)
+    ok_loose = (
+        (conflicts[DATE] < 0.5)
+        & (conflicts[FIGURE] / figures <= cfg.figure_tolerance + _EPS)
+        & (conflicts[NAME] / names <= cfg.value_tolerance + _EPS)
+    )
     unknown = ((ev_a[:, FLAGS] | ev_b[:, FLAGS]) & FLAG_UNKNOWN) != 0
     return np.asarray(np.where(strict, ok_strict, ok_loose) | unknown, dtype=bool)
 
