@@ -102,58 +102,89 @@ def value_differences(ev_a: U32, ev_b: U32, kind: int | None = None) -> tuple[F6
     Returns:
         ``(a_only, b_only, shared)`` as float64 counts.
     """
-    va = ev_a[:, VALUES]
-    vb = ev_b[:, VALUES]
-    na = ev_a[:, N_VALUES].astype(np.float64)
-    nb = ev_b[:, N_VALUES].astype(np.float64)
-    # The union's bottom-k: the VALUE_SLOTS smallest of both sketches (EMPTY pads sort last).
-    union = np.sort(np.concatenate([va, vb], axis=1), axis=1)
-    dup = np.zeros(union.shape, dtype=bool)
-    dup[:, 1:] = union[:, 1:] == union[:, :-1]
-    # Each sketch holds distinct values, so a value seen twice in the union is in both.
-    keys = np.where(dup, EMPTY_VALUE, union)
-    keys = np.sort(keys, axis=1)[:, :VALUE_SLOTS]
-    real = keys != EMPTY_VALUE
-    if kind is not None:
-        real &= (keys & np.uint32(KIND_MASK)) == kind
-    in_a = _member(keys, va) & real
-    in_b = _member(keys, vb) & real
-    # A key above a sketch's largest value is unknown for that side when the sketch is full.
-    top_a = np.where(na > VALUE_SLOTS, va[:, -1], EMPTY_VALUE)
-    top_b = np.where(nb > VALUE_SLOTS, vb[:, -1], EMPTY_VALUE)
-    known = real & (keys <= top_a[:, None]) & (keys <= top_b[:, None])
-    k = np.maximum(known.sum(axis=1), 1).astype(np.float64)
-    both = (in_a & in_b & known).sum(axis=1) / k
-    only_a = (in_a & ~in_b & known).sum(axis=1) / k
-    only_b = (in_b & ~in_a & known).sum(axis=1) / k
-    exact = (na <= VALUE_SLOTS) & (nb <= VALUE_SLOTS)
-    # Sizes of the union from the two counts and the shared share (J = both).
-    union_size = np.where(both < 1.0, (na + nb) / (1.0 + np.maximum(both, 0.0)), na)
-    a_only = np.where(exact, (in_a & ~in_b).sum(axis=1), only_a * union_size)
-    b_only = np.where(exact, (in_b & ~in_a).sum(axis=1), only_b * union_size)
-    shared = np.where(exact, (in_a & in_b).sum(axis=1), both * union_size)
-    return a_only.astype(np.float64), b_only.astype(np.float64), shared.astype(np.float64)
+    return _Membership(ev_a, ev_b).counts(kind)
+
+
+class _Membership:
+    """Which of the pair's union bottom-k values each side holds (computed once per chunk)."""
+
+    def __init__(self, ev_a: U32, ev_b: U32) -> None:
+        va = np.ascontiguousarray(ev_a[:, VALUES])
+        vb = np.ascontiguousarray(ev_b[:, VALUES])
+        self.na = ev_a[:, N_VALUES].astype(np.float64)
+        self.nb = ev_b[:, N_VALUES].astype(np.float64)
+        # The union's bottom-k: the VALUE_SLOTS smallest of both sketches (EMPTY sorts last).
+        union = np.sort(np.concatenate([va, vb], axis=1), axis=1)
+        dup = np.zeros(union.shape, dtype=bool)
+        dup[:, 1:] = union[:, 1:] == union[:, :-1]
+        # Each sketch holds distinct values, so a value seen twice in the union is in both.
+        keys = np.sort(np.where(dup, EMPTY_VALUE, union), axis=1)[:, :VALUE_SLOTS]
+        self.keys = keys
+        self.real = keys != EMPTY_VALUE
+        self.in_a = _member(keys, va) & self.real
+        self.in_b = _member(keys, vb) & self.real
+        # A key above a sketch's largest value is unknown for that side when it is full.
+        top_a = np.where(self.na > VALUE_SLOTS, va[:, -1], EMPTY_VALUE)
+        top_b = np.where(self.nb > VALUE_SLOTS, vb[:, -1], EMPTY_VALUE)
+        self.known = self.real & (keys <= top_a[:, None]) & (keys <= top_b[:, None])
+        self.exact = (self.na <= VALUE_SLOTS) & (self.nb <= VALUE_SLOTS)
+
+    def counts(self, kind: int | None = None) -> tuple[F64, F64, F64]:
+        in_a, in_b, known = self.in_a, self.in_b, self.known
+        if kind is not None:
+            of_kind = (self.keys & np.uint32(KIND_MASK)) == kind
+            in_a, in_b, known = in_a & of_kind, in_b & of_kind, known & of_kind
+        all_known = np.maximum(self.known.sum(axis=1), 1).astype(np.float64)
+        both = (self.in_a & self.in_b & self.known).sum(axis=1) / all_known
+        # Sizes of the union from the two counts and the shared share (J = both).
+        size = np.where(both < 1.0, (self.na + self.nb) / (1.0 + np.maximum(both, 0.0)), self.na)
+        a_only = np.where(
+            self.exact,
+            (in_a & ~in_b).sum(axis=1),
+            (in_a & ~in_b & known).sum(axis=1) / all_known * size,
+        )
+        b_only = np.where(
+            self.exact,
+            (in_b & ~in_a).sum(axis=1),
+            (in_b & ~in_a & known).sum(axis=1) / all_known * size,
+        )
+        shared = np.where(
+            self.exact,
+            (in_a & in_b).sum(axis=1),
+            (in_a & in_b & known).sum(axis=1) / all_known * size,
+        )
+        return a_only.astype(np.float64), b_only.astype(np.float64), shared.astype(np.float64)
 
 
 def _member(keys: U32, sketch: U32) -> Bools:
-    return np.asarray((keys[:, :, None] == sketch[:, None, :]).any(axis=2), dtype=bool)
+    """``keys[i, j] in sketch[i]`` for sorted rows: one searchsorted over row-tagged values."""
+    k = sketch.shape[0]
+    rows = (np.arange(k, dtype=np.uint64) << np.uint64(32))[:, None]
+    flat = (rows | sketch.astype(np.uint64)).ravel()
+    probe = (rows | keys.astype(np.uint64)).ravel()
+    pos = np.minimum(np.searchsorted(flat, probe), len(flat) - 1)
+    return np.asarray((flat[pos] == probe).reshape(keys.shape), dtype=bool)
 
 
-def values_agree(ev_a: U32, ev_b: U32, cfg: DedupConfig) -> Bools:
+def values_agree(
+    ev_a: U32, ev_b: U32, cfg: DedupConfig, membership: _Membership | None = None
+) -> Bools:
     """Whether each pair's values allow it to be one story (module docs: strict or tolerant).
 
     Args:
         ev_a: Evidence rows of the first members.
         ev_b: Evidence rows of the second members.
-        cfg: Dedup settings (``strict_words``, ``value_tolerance``).
+        cfg: Dedup settings (``strict_words``, ``figure_tolerance``, ``value_tolerance``).
+        membership: The pairs' value membership when already computed.
 
     Returns:
         Boolean mask over the pairs (pairs with unknown evidence agree).
     """
-    a_only, b_only, _ = value_differences(ev_a, ev_b)
+    membership = membership if membership is not None else _Membership(ev_a, ev_b)
+    a_only, b_only, _ = membership.counts()
     conflicts = {}
     for kind in (NAME, FIGURE, DATE):
-        only_a, only_b, _ = value_differences(ev_a, ev_b, kind)
+        only_a, only_b, _ = membership.counts(kind)
         conflicts[kind] = np.minimum(only_a, only_b)
     words = np.minimum(ev_a[:, N_WORDS], ev_b[:, N_WORDS])
     fewest_figures = np.minimum(ev_a[:, N_FIGURES], ev_b[:, N_FIGURES])
@@ -252,10 +283,11 @@ def verify(
         & (edit_jac >= cfg.containment_min_jaccard - _EPS)
     )
     by_text = by_jaccard | by_containment | by_edit
-    agree = values_agree(ev_a, ev_b, cfg)
+    membership = _Membership(ev_a, ev_b)
+    agree = values_agree(ev_a, ev_b, cfg, membership)
     marked = known & ((flags & FLAG_CORRECTION) != 0)
     ok = by_text & (agree | marked)
-    a_only, b_only, _ = value_differences(ev_a, ev_b)
+    a_only, b_only, _ = membership.counts()
     changed = known & (a_only >= 0.5) & (b_only >= 0.5)
     reason = np.full(len(sim), NEAR, dtype=np.int64)
     reason[by_edit & ~(by_jaccard | by_containment)] = EDITED
