@@ -13,8 +13,12 @@ in this one process on the same cleaned texts:
   sentence bands keyed on exact copies only);
 * the decisions of both, so the extra copies are counted.
 
-Usage: ``PYTHONPATH=src python benchmarks/dedup_stage.py [--n 100000]``; writes
-``benchmarks/results/dedup_stage.json``.
+With ``--baseline-src DIR`` (a checkout's ``src`` of the version before, e.g. from
+``git archive 6141b7c src``), the same signatures also go through that version's ``Deduper``
+in a subprocess: the stage's time *before* this change, on the same machine and data.
+
+Usage: ``PYTHONPATH=src python benchmarks/dedup_stage.py [--n 100000] [--baseline-src DIR]``;
+writes ``benchmarks/results/dedup_stage.json``.
 """
 
 from __future__ import annotations
@@ -83,9 +87,57 @@ def stage(
     return t1 - t0, t2 - t1, dict(out)
 
 
+_BASELINE = """
+import sys, time, numpy as np
+from normnews.config import DedupConfig
+from normnews.dedup import Deduper
+data = np.load(sys.argv[1])
+sigs, keys, lengths = data["sigs"], data["keys"].tolist(), data["lengths"].tolist()
+best = None
+for _ in range(3):
+    t0 = time.perf_counter()
+    d = Deduper(DedupConfig())
+    for s in range(0, len(keys), 256):
+        k = len(keys[s : s + 256])
+        d.add_batch([f"a{s + i}" for i in range(k)], keys[s : s + 256], sigs[s : s + 256],
+                    [None] * k, lengths[s : s + 256])
+    t1 = time.perf_counter()
+    out = d.resolve()
+    t2 = time.perf_counter()
+    if best is None or t2 - t0 < best[0] + best[1]:
+        best = (t1 - t0, t2 - t1, len(out))
+print(best[0], best[1], best[2])
+"""
+
+
+def baseline(src: Path, sigs: np.ndarray, keys: list[int], lengths: list[int]) -> dict:
+    import subprocess
+
+    npz = WORK / "dedup_stage_arrays.npz"
+    np.savez(npz, sigs=sigs, keys=np.array(keys, dtype=np.uint64), lengths=np.array(lengths))
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    res = subprocess.run(
+        [sys.executable, "-c", _BASELINE, str(npz)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    add_s, resolve_s, removed = res.stdout.split()
+    npz.unlink()
+    return {
+        "src": str(src),
+        "add_s": round(float(add_s), 3),
+        "resolve_s": round(float(resolve_s), 3),
+        "stage_s": round(float(add_s) + float(resolve_s), 3),
+        "removed": int(removed),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--baseline-src", type=Path, default=None)
     args = ap.parse_args()
     cfg = DedupConfig()
     t0 = time.perf_counter()
@@ -124,9 +176,13 @@ def main() -> None:
             "removed": len(best[2]),
             "removed_by_reason": dict(Counter(m.reason for m in best[2].values())),  # type: ignore[attr-defined]
         }
+    if args.baseline_src is not None:
+        runs["before_this_change"] = baseline(args.baseline_src, sigs, keys, lengths)
     n = len(texts)
     result = {
-        "command": "PYTHONPATH=src python benchmarks/dedup_stage.py --n " + str(args.n),
+        "command": "PYTHONPATH=src python benchmarks/dedup_stage.py --n "
+        + str(args.n)
+        + (f" --baseline-src {args.baseline_src}" if args.baseline_src else ""),
         "machine": f"{platform.machine()} python {platform.python_version()}, "
         f"{os.cpu_count()} cores (shared with other jobs while measured)",
         "articles": n,

@@ -132,7 +132,10 @@ def split_and_numbers(body: str, rng: random.Random, vocab: list[str]) -> str:
     text = "\n\n".join(out)
     text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
     text = text.replace("%", " per cent")
-    return re.sub(r"\b([1-9])\b(?![.,]\d)", lambda m: _NUM_WORDS[int(m.group(1)) - 1], text)
+    # A lone digit (not part of 2.5 or 1,200) becomes a word.
+    return re.sub(
+        r"(?<![\d.,])\b([1-9])\b(?![.,]\d)", lambda m: _NUM_WORDS[int(m.group(1)) - 1], text
+    )
 
 
 DAMAGE: dict[str, Callable[[str, random.Random, list[str]], str]] = {

@@ -49,7 +49,7 @@ def _s_curve_help() -> str:
         f"(edited copies) word-bigram containment >= {defaults.edit_containment} with "
         f"Jaccard >= {defaults.edit_min_jaccard}; and only when its figures, dates, tickers "
         f"and names agree (exactly under {defaults.strict_words} words or in tables; else "
-        f"dates and tickers exactly, at most {defaults.figure_tolerance:.0%} of the figures "
+        f"at most {defaults.figure_tolerance:.0%} of the figures, dates and tickers "
         f"and {defaults.value_tolerance:.0%} of the names may conflict). Marked corrections "
         "(CORRECTED, RPT) merge with what they correct and are kept."
     )

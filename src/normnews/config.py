@@ -189,9 +189,9 @@ class DedupConfig:
             agreement on their values (figures, dates, tickers, capitalised names): short
             formulaic items (dividends, earnings tables, market reports) share their
             template, and the values are the news. Default ``100``.
-        figure_tolerance: For longer pairs, the share of the shorter text's figures that may
-            conflict. Default ``0.2``: a rewrite keeps its facts; the same report with other
-            numbers is other news. Dates and tickers must always agree.
+        figure_tolerance: For longer pairs, the share of the shorter text's facts (figures,
+            dates, tickers) that may conflict. Default ``0.2``: a rewrite keeps its facts;
+            the same report with other numbers or of another day is other news.
         value_tolerance: For longer pairs, the share of the shorter text's names that may
             conflict (each side has values the other lacks). Default ``0.34``: a copy whose
             edits or lost paragraph touched a few names stays a copy; another story with the

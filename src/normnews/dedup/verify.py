@@ -26,12 +26,12 @@ never does.
   lost a line may lack values, never state other ones), and for texts with more values than
   the sketch holds, equal digests of all values. Such items share their template; the
   values are the news.
-* longer items must agree on dates and tickers (a month, a weekday, ``<PSY>``: the same
-  weekly report of another week is other news), may conflict in at most
-  ``figure_tolerance`` of their figures and ``value_tolerance`` of their other values
-  (names), each counted as ``min(a_only, b_only)`` over the shorter side's count: a
-  scraper's junk or a light edit can touch a name; another story shares the template but
-  not the facts.
+* longer items may conflict in at most ``figure_tolerance`` of their facts (figures, dates,
+  tickers: the same weekly report of another week differs in its date and most figures)
+  and ``value_tolerance`` of their other values (names), each counted as
+  ``min(a_only, b_only)`` over the shorter side's count of figures or names: a scraper's
+  junk or a light edit can touch a name; another story shares the template but not the
+  facts.
 
 **Corrections and repeats.** When either text is marked as a correction or repeat
 (``FLAG_CORRECTION``) and the text rules hold, the pair is a copy whatever its values: the
@@ -198,10 +198,10 @@ def values_agree(
     ok_strict = np.where(beyond, same_digest, conflict < 0.5)
     figures = np.maximum(np.minimum(ev_a[:, N_FIGURES], ev_b[:, N_FIGURES]), 1).astype(np.float64)
     names = np.maximum(fewest - figures, 1.0)
-    ok_loose = (
-        (conflicts[DATE] < 0.5)
-        & (conflicts[FIGURE] / figures <= cfg.figure_tolerance + _EPS)
-        & (conflicts[NAME] / names <= cfg.value_tolerance + _EPS)
+    # Dates and tickers are facts like figures: they share the figures' tolerance.
+    facts = conflicts[FIGURE] + conflicts[DATE]
+    ok_loose = (facts / figures <= cfg.figure_tolerance + _EPS) & (
+        conflicts[NAME] / names <= cfg.value_tolerance + _EPS
     )
     unknown = ((ev_a[:, FLAGS] | ev_b[:, FLAGS]) & FLAG_UNKNOWN) != 0
     return np.asarray(np.where(strict, ok_strict, ok_loose) | unknown, dtype=bool)
