@@ -27,6 +27,7 @@ import argparse
 import gzip
 import json
 import os
+import pickle
 import platform
 import sys
 import time
@@ -51,6 +52,11 @@ REPAIR, CLEAN = RepairConfig(), CleanConfig()
 
 def texts_of(n: int) -> tuple[list[str | None], list[str]]:
     folder, _ = throughput_corpus.generate(CORPORA, WORK, n)
+    cache = WORK / f"dedup_stage_cleaned_{n}.pkl"
+    if cache.exists():
+        with cache.open("rb") as fh:
+            cached: tuple[list[str | None], list[str]] = pickle.load(fh)  # our own file
+        return cached
     titles: list[str | None] = []
     texts: list[str] = []
     for shard in sorted(folder.glob("*.jsonl.gz")):
@@ -63,6 +69,8 @@ def texts_of(n: int) -> tuple[list[str | None], list[str]]:
                 if res.text.strip():
                     titles.append(res.title)
                     texts.append(res.text)
+    with cache.open("wb") as fh:
+        pickle.dump((titles, texts), fh)
     return titles, texts
 
 

@@ -32,7 +32,7 @@ import numpy.typing as npt
 
 from normnews.config import DedupConfig
 from normnews.dedup.candidates import band_keys, bucket_pairs, effective_params
-from normnews.dedup.clusters import Match, cluster, template_mask
+from normnews.dedup.clusters import Match, cluster, estimates, template_mask
 from normnews.dedup.evidence import (
     EDIT,
     FLAG_CORRECTION,
@@ -43,7 +43,7 @@ from normnews.dedup.evidence import (
     unknown_rows,
 )
 from normnews.dedup.history import HistoryIndex, HistoryMatches, PartitionWriter
-from normnews.dedup.verify import REASONS, verify
+from normnews.dedup.verify import REASONS, needs_edit_rule, verify
 
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
@@ -335,17 +335,32 @@ class Deduper:
         rows = np.concatenate([run_rows, hist_sigs]) if len(hist_sigs) else run_rows
         del run_rows
         tmpl = template_mask(rows[:, :p], self.cfg.template_min_docs)
-        edit_cols = np.arange(p, self.width)[EDIT]
-        edit_tmpl = template_mask(rows[:, edit_cols], self.cfg.template_min_docs)
         a = np.concatenate([np.searchsorted(involved, child), np.searchsorted(involved, h_run)])
         b = np.concatenate([np.searchsorted(involved, parent), len(involved) + h_hist])
+        # Template values of the edit signatures, among the articles of the pairs that only the
+        # edited rule could accept (sorting all 64 columns of every involved row costs more).
         sim = np.empty(len(a), dtype=np.float64)
+        cont = np.empty(len(a), dtype=np.float64)
+        for start in range(0, len(a), _VERIFY_CHUNK):
+            ia, ib = a[start : start + _VERIFY_CHUNK], b[start : start + _VERIFY_CHUNK]
+            est, _, est_cont = estimates(rows[ia, :p], rows[ib, :p], tmpl[ia], tmpl[ib])
+            sim[start : start + len(ia)] = est
+            cont[start : start + len(ia)] = est_cont
+        need = needs_edit_rule(sim, cont, self.cfg)
+        edit_cols = np.arange(p, self.width)[EDIT]
+        edit_tmpl = np.zeros((len(rows), len(edit_cols)), dtype=bool)
+        edit_rows = np.unique(np.concatenate([a[need], b[need]]))
+        if len(edit_rows):
+            edit_tmpl[edit_rows] = template_mask(
+                rows[np.ix_(edit_rows, edit_cols)], self.cfg.template_min_docs
+            )
         ok = np.empty(len(a), dtype=bool)
         codes = np.empty(len(a), dtype=np.int64)
         for start in range(0, len(a), _VERIFY_CHUNK):
             ia, ib = a[start : start + _VERIFY_CHUNK], b[start : start + _VERIFY_CHUNK]
+            stop = start + len(ia)
             ra, rb = rows[ia], rows[ib]
-            acc, est, reason = verify(
+            acc, _, reason = verify(
                 ra[:, :p],
                 rb[:, :p],
                 tmpl[ia],
@@ -355,9 +370,9 @@ class Deduper:
                 self.cfg,
                 edit_tmpl[ia],
                 edit_tmpl[ib],
+                (sim[start:stop], cont[start:stop]),
             )
-            stop = start + len(ia)
-            ok[start:stop], sim[start:stop], codes[start:stop] = acc, est, reason
+            ok[start:stop], codes[start:stop] = acc, reason
         h = len(hist_sigs)
         # History rows rank before every run article, oldest first.
         local_rank = np.concatenate([rank[involved], np.arange(h, dtype=np.int64) - h])

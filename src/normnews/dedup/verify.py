@@ -252,6 +252,7 @@ def verify(
     cfg: DedupConfig,
     edit_tmpl_a: Bools | None = None,
     edit_tmpl_b: Bools | None = None,
+    estimated: tuple[F64, F64] | None = None,
 ) -> tuple[Bools, F64, I64]:
     """Decide candidate pairs: similar enough by a text rule, and values that agree.
 
@@ -265,12 +266,17 @@ def verify(
         cfg: Dedup settings.
         edit_tmpl_a: Template mask of ``ev_a[:, EDIT]``, or ``None`` (no discount).
         edit_tmpl_b: Of ``ev_b[:, EDIT]``.
+        estimated: ``(similarity, containment)`` from ``clusters.estimates`` when the caller
+            has them already.
 
     Returns:
         ``(accepted, similarity, reason)``: the mask, the (template-discounted) Jaccard
         estimate, and a code into :data:`REASONS` (meaningful where accepted).
     """
-    sim, _, cont = estimates(sig_a, sig_b, tmpl_a, tmpl_b)
+    if estimated is None:
+        sim, _, cont = estimates(sig_a, sig_b, tmpl_a, tmpl_b)
+    else:
+        sim, cont = estimated
     by_jaccard = sim >= cfg.threshold - _EPS
     by_containment = (sim >= cfg.containment_min_jaccard - _EPS) & (cont >= cfg.containment - _EPS)
     flags = ev_a[:, FLAGS] | ev_b[:, FLAGS]
@@ -283,14 +289,41 @@ def verify(
         & (edit_jac >= cfg.containment_min_jaccard - _EPS)
     )
     by_text = by_jaccard | by_containment | by_edit
-    membership = _Membership(ev_a, ev_b)
-    agree = values_agree(ev_a, ev_b, cfg, membership)
     marked = known & ((flags & FLAG_CORRECTION) != 0)
-    ok = by_text & (agree | marked)
-    a_only, b_only, _ = membership.counts()
-    changed = known & (a_only >= 0.5) & (b_only >= 0.5)
     reason = np.full(len(sim), NEAR, dtype=np.int64)
     reason[by_edit & ~(by_jaccard | by_containment)] = EDITED
-    reason[changed] = CHANGED_VALUES
+    # Values are compared only where the text already qualifies (most candidates do not).
+    ok = by_text.copy()
+    sel = np.flatnonzero(by_text)
+    if len(sel):
+        ea, eb = ev_a[sel], ev_b[sel]
+        membership = _Membership(ea, eb)
+        agree = values_agree(ea, eb, cfg, membership)
+        ok[sel] = agree | marked[sel]
+        a_only, b_only, _ = membership.counts()
+        changed = known[sel] & (a_only >= 0.5) & (b_only >= 0.5)
+        reason[sel[changed]] = CHANGED_VALUES
     reason[marked] = CORRECTED
     return np.asarray(ok, dtype=bool), sim.astype(np.float64), reason
+
+
+def needs_edit_rule(sim: F64, containment: F64, cfg: DedupConfig) -> Bools:
+    """Pairs only the edited rule could accept (5-gram rules fail, Jaccard >= its floor).
+
+    The deduper computes the edit signatures' template mask over these pairs' articles only.
+
+    Args:
+        sim: Template-discounted Jaccard estimates.
+        containment: Containment estimates.
+        cfg: Dedup settings.
+
+    Returns:
+        Boolean mask over the pairs.
+    """
+    by_jaccard = sim >= cfg.threshold - _EPS
+    by_containment = (sim >= cfg.containment_min_jaccard - _EPS) & (
+        containment >= cfg.containment - _EPS
+    )
+    return np.asarray(
+        (sim >= cfg.edit_min_jaccard - _EPS) & ~(by_jaccard | by_containment), dtype=bool
+    )
