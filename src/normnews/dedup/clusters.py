@@ -108,11 +108,12 @@ def template_mask(signatures: U32, min_docs: int) -> Bools:
     >>> template_mask(sigs, 3).tolist()
     [[True, False], [True, False], [True, False], [False, False]]
     """
-    mask = np.zeros(signatures.shape, dtype=bool)
+    mask = np.zeros(signatures.shape, dtype=bool, order="F")
     if not len(signatures):
         return mask
+    by_column = np.asfortranarray(signatures)  # each column contiguous: one copy, fast scans
     for k in range(signatures.shape[1]):
-        col = signatures[:, k]
+        col = by_column[:, k]
         # Count by the low 16 bits first (a bin's count bounds each of its values' counts),
         # then count exactly only the rows of bins that reach min_docs: the same mask as a
         # full np.unique per column, without sorting every column.
