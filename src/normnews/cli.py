@@ -40,7 +40,8 @@ def _s_curve_help() -> str:
         f"permutations, LSH uses {bands} bands × {rows} rows; the chance that a pair with "
         # "\b" keeps click from re-wrapping the table.
         f"Jaccard similarity s becomes a candidate:\n\n\b\n{s_curve_text(bands, rows)}"
-        f"\n\n{SENTENCE_BANDS} more bands key each article by its sentences (6+ words), so a "
+        f"\n\n{SENTENCE_BANDS} more bands key each article by pairs of its sentences (6+ "
+        "words), so a "
         "copy whose edited words broke many 5-word shingles but few sentences is still "
         "compared:"
         f"\n\n\b\n{sentence_curve_text()}\n\n"
