@@ -93,6 +93,10 @@ READ: dict[tuple[int, int], tuple[str, str]] = {
     (12711, 15999): ("different", "read: weekly USSR grain shipments, other week"),
     (17180, 17186): ("same", "read: Brazil trade surplus story reworded"),
     (12369, 12392): ("same", "read: Mexico/Japan loan story, lower-case re-send reworded"),
+    (10675, 10809): ("same", "read: Japanese bond holdings story, one version longer"),
+    (12445, 12446): ("different", "read: eurobonds of Tokyo Optical vs Keihanshin Real Estate"),
+    (13494, 13537): ("same", "read: Greek austerity story, one version longer"),
+    (16483, 16597): ("same", "read: Goodyear/Celeron story and its correction"),
 }
 
 

@@ -29,9 +29,10 @@ never does.
 * longer items may conflict in at most ``figure_tolerance`` of their facts (figures, dates,
   tickers: the same weekly report of another week differs in its date and most figures)
   and ``value_tolerance`` of their other values (names), each counted as
-  ``min(a_only, b_only)`` over the shorter side's count of figures or names: a scraper's
-  junk or a light edit can touch a name; another story shares the template but not the
-  facts.
+  ``min(a_only, b_only)`` over the shorter side's count of figures or names, and not in
+  both at once: a rewrite or a scraper's junk changes names, a re-send its figures; another
+  story sharing the template (another company's notice, another week's report) changes
+  both.
 
 **Corrections and repeats.** When either text is marked as a correction or repeat
 (``FLAG_CORRECTION``) and the text rules hold, the pair is a copy whatever its values: the
@@ -198,10 +199,14 @@ def values_agree(
     ok_strict = np.where(beyond, same_digest, conflict < 0.5)
     figures = np.maximum(np.minimum(ev_a[:, N_FIGURES], ev_b[:, N_FIGURES]), 1).astype(np.float64)
     names = np.maximum(fewest - figures, 1.0)
-    # Dates and tickers are facts like figures: they share the figures' tolerance.
+    # Dates and tickers are facts like figures: they share the figures' tolerance. A rewrite
+    # changes names and wording, a re-send its figures; other news (another company's notice,
+    # another week's report) changes both.
     facts = conflicts[FIGURE] + conflicts[DATE]
-    ok_loose = (facts / figures <= cfg.figure_tolerance + _EPS) & (
-        conflicts[NAME] / names <= cfg.value_tolerance + _EPS
+    ok_loose = (
+        (facts / figures <= cfg.figure_tolerance + _EPS)
+        & (conflicts[NAME] / names <= cfg.value_tolerance + _EPS)
+        & ((facts < 0.5) | (conflicts[NAME] < 0.5))
     )
     unknown = ((ev_a[:, FLAGS] | ev_b[:, FLAGS]) & FLAG_UNKNOWN) != 0
     return np.asarray(np.where(strict, ok_strict, ok_loose) | unknown, dtype=bool)
