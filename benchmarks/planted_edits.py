@@ -146,14 +146,16 @@ DAMAGE: dict[str, Callable[[str, random.Random, list[str]], str]] = {
 }
 
 
-def isolated(texts: list[str]) -> list[int]:
-    """Indices of texts with no neighbour at 5-gram Jaccard >= 0.3 or containment >= 0.5."""
+def shingle_overlaps(
+    texts: list[str], keep: Callable[[float, float], bool]
+) -> dict[tuple[int, int], tuple[float, float]]:
+    """Pairs ``(a, b)``, ``a < b``, whose exact 5-gram Jaccard and containment pass ``keep``."""
     sets = [set(shingles(t)) for t in texts]
     postings: dict[str, list[int]] = {}
     for i, sh in enumerate(sets):
         for x in sh:
             postings.setdefault(x, []).append(i)
-    near: set[int] = set()
+    out = {}
     for a, sa in enumerate(sets):
         shared: dict[int, int] = {}
         for x in sa:
@@ -163,9 +165,15 @@ def isolated(texts: list[str]) -> list[int]:
         for b, inter in shared.items():
             j = inter / (len(sa) + len(sets[b]) - inter)
             c = inter / max(1, min(len(sa), len(sets[b])))
-            if j >= 0.3 or c >= 0.5:
-                near.update((a, b))
-    return [i for i in range(len(texts)) if i not in near and len(sets[i]) >= 40]
+            if keep(j, c):
+                out[(a, b)] = (j, c)
+    return out
+
+
+def isolated(texts: list[str]) -> list[int]:
+    """Indices of texts with no neighbour at 5-gram Jaccard >= 0.3 or containment >= 0.5."""
+    near = {i for pair in shingle_overlaps(texts, lambda j, c: j >= 0.3 or c >= 0.5) for i in pair}
+    return [i for i in range(len(texts)) if i not in near and len(set(shingles(texts[i]))) >= 40]
 
 
 def build(

@@ -338,24 +338,12 @@ def planted(rows: list[dict[str, str]]) -> dict[str, object]:
 
 def corpus_near_pairs(texts: list[str]) -> dict[tuple[int, int], tuple[float, float]]:
     """Pairs of texts that meet the dedup rule by exact shingle sets: ``{(a, b): (J, C)}``."""
-    sets = [set(shingles(t)) for t in texts]
-    postings: dict[str, list[int]] = {}
-    for i, sh in enumerate(sets):
-        for x in sh:
-            postings.setdefault(x, []).append(i)
-    out = {}
-    for a, sa in enumerate(sets):
-        shared: dict[int, int] = {}
-        for x in sa:
-            for b in postings[x]:
-                if b > a:
-                    shared[b] = shared.get(b, 0) + 1
-        for b, inter in shared.items():
-            j = inter / (len(sa) + len(sets[b]) - inter)
-            c = inter / min(len(sa), len(sets[b]))
-            if j >= CFG.threshold or (j >= CFG.containment_min_jaccard and c >= CFG.containment):
-                out[(a, b)] = (j, c)
-    return out
+    return planted_edits.shingle_overlaps(
+        texts,
+        lambda j, c: (
+            j >= CFG.threshold or (j >= CFG.containment_min_jaccard and c >= CFG.containment)
+        ),
+    )
 
 
 def _pairs(label: list[int]) -> set[tuple[int, int]]:
