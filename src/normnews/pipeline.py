@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 from normnews.clean.census import LineCensus
 from normnews.config import JobConfig
 from normnews.dedup import Deduper, HistoryIndex, Match, effective_params
+from normnews.dedup.evidence import SENTENCE_BANDS, SENTENCE_ROWS
 from normnews.dedup.signatures import Permutations
 from normnews.errors import NothingToDo, TooManyRejects
 from normnews.failpoints import failpoint
@@ -373,7 +374,13 @@ def _run_staged(
         status="ok",
         config=config.to_dict(),
         fingerprint=config.fingerprint(),
-        lsh={"bands": bands, "rows": rows, "num_perm": config.dedup.num_perm},
+        lsh={
+            "bands": bands,
+            "rows": rows,
+            "num_perm": config.dedup.num_perm,
+            "sentence_bands": SENTENCE_BANDS,
+            "sentence_rows": SENTENCE_ROWS,
+        },
         dedup=survivor_fallback(
             config.dedup.survivor, sorted(s for s, (_, d) in dated.items() if d == 0)
         ),
