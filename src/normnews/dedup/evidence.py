@@ -199,30 +199,205 @@ def _kind(value: str) -> int:
     return NAME
 
 
+_WORD_BIT, _DIGIT_BIT, _UPPER_BIT, _TOKEN_PUNCT_BIT, _BEFORE_BIT, _FIGURE_PUNCT_BIT = (
+    1,
+    2,
+    4,
+    8,
+    16,
+    32,
+)
+
+
+def _char_class(code: int) -> int:
+    """The class bits of one code point, as the regexes above read it (``\\w`` is
+    ``isalnum()`` or ``_``, ``\\d`` is ``isdecimal()``, as in ``re``)."""
+    ch = chr(code)
+    bits = 0
+    if ch.isalnum() or ch == "_":
+        bits |= _WORD_BIT
+    if ch.isdecimal():
+        bits |= _DIGIT_BIT
+    if 0x41 <= code <= 0x5A or 0xC0 <= code <= 0xDE:
+        bits |= _UPPER_BIT
+    if ch in ".'&/-":
+        bits |= _TOKEN_PUNCT_BIT
+    if ch in ",)%":
+        bits |= _BEFORE_BIT
+    if ch in ".,/-":
+        bits |= _FIGURE_PUNCT_BIT
+    return bits
+
+
+_CLASS_TABLE = np.full(0x110000, 0xFF, dtype=np.uint8)
+"""Class bits per code point, filled as code points are met (0xFF: not yet computed)."""
+_CLASS_TABLE[:128] = [_char_class(c) for c in range(128)]
+
+
+def _classes(codes: npt.NDArray[np.uint32] | npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """Class bits of every code point (a table, extended by Python once per new code point)."""
+    cls: npt.NDArray[np.uint8] = _CLASS_TABLE[codes]
+    unknown = cls == 0xFF
+    if unknown.any():
+        new = np.unique(codes[unknown])
+        _CLASS_TABLE[new] = [_char_class(int(c)) for c in new]
+        cls = _CLASS_TABLE[codes]
+    return cls
+
+
+def _token_ranges(codes: npt.NDArray[np.uint32] | npt.NDArray[np.uint8]) -> tuple[I64, ...]:
+    r"""Where the ``_FIGURE`` and ``_NAME`` matches lie (trailing ``_TRAILING`` stripped).
+
+    ``codes`` are the code points of texts joined by NUL characters and ending in one; neither
+    kind of match can contain a NUL, so none runs from one text into the next. Matches are
+    found from per-character classes instead of a regex scan, several times cheaper:
+
+    * a figure is each run of digits and ``.,/-`` that holds a digit, from its first digit to
+      its last (``\d[\d.,/-]*`` matched, then the trailing punctuation stripped);
+    * a name starts at a capital after a space after a word character, ``,``, ``)`` or ``%``
+      and runs over word characters and ``.'&/-``, less trailing punctuation.
+
+    Returns:
+        ``(figure_starts, figure_ends, name_starts, name_ends)``.
+    """
+    cls = _classes(codes)
+    digits = np.flatnonzero(cls & _DIGIT_BIT)
+    in_figure = (cls & (_DIGIT_BIT | _FIGURE_PUNCT_BIT)) != 0
+    # Two digits are in one run when no other character lies between them.
+    outside_figure = np.flatnonzero(~in_figure)
+    runs = np.searchsorted(outside_figure, digits)
+    first = np.ones(len(digits), dtype=bool)
+    first[1:] = runs[1:] != runs[:-1]
+    last = np.ones(len(digits), dtype=bool)
+    last[:-1] = first[1:]
+    fig_starts, fig_ends = digits[first], digits[last] + 1
+
+    candidates = np.flatnonzero(cls[2:] & _UPPER_BIT) + 2
+    candidates = candidates[
+        (codes[candidates - 1] == 0x20) & ((cls[candidates - 2] & (_WORD_BIT | _BEFORE_BIT)) != 0)
+    ]
+    outside_token = np.flatnonzero((cls & (_WORD_BIT | _TOKEN_PUNCT_BIT)) == 0)
+    ends = outside_token[np.searchsorted(outside_token, candidates, side="right")]
+    # Strip trailing punctuation (the first character is never stripped).
+    while True:
+        strip = ((cls[ends - 1] & _TOKEN_PUNCT_BIT) != 0) & (ends - 1 > candidates)
+        if not strip.any():
+            break
+        ends = ends - strip
+    return (fig_starts, fig_ends, candidates, ends.astype(np.int64))
+
+
+def _batch_values(
+    titles: list[str | None], texts: list[str], marked_starts: I64
+) -> tuple[list[str], I64, I64, I64, I64]:
+    """Every text's values (as :func:`values`, plus its title's tickers) for a batch.
+
+    Names of ASCII texts are not cut out as strings: they are returned as ranges of the
+    batch's lower-cased buffer (text ``i`` starts at ``marked_starts[i]``), which hashes them
+    where they stand.
+
+    Returns:
+        Values as strings and the index of the text of each; then the starts and ends of the
+        ASCII texts' names in the lower-cased buffer and the index of the text of each.
+    """
+    caps = np.array([t[:1000].upper() == t[:1000] for t in texts], dtype=bool)
+    ascii_texts = np.array([t.isascii() for t in texts], dtype=bool)
+    vals: list[str] = []
+    owners: list[I64] = []
+    name_ranges: tuple[I64, I64, I64] = (np.zeros(0, np.int64),) * 3
+    for group_is_ascii in (True, False):
+        members = np.flatnonzero(ascii_texts == group_is_ascii)
+        if not len(members):
+            continue
+        group = [texts[i] for i in members]
+        joined = "\x00".join(group) + "\x00"
+        if group_is_ascii:
+            codes: npt.NDArray[np.uint32] | npt.NDArray[np.uint8] = np.frombuffer(
+                joined.encode("ascii"), dtype=np.uint8
+            )
+        else:
+            codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        lengths = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
+        start = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+        fs, fe, ns, ne = _token_ranges(codes)
+        fig_owner = members[np.searchsorted(start, fs, side="right") - 1]
+        figures = [joined[a:b] for a, b in zip(fs.tolist(), fe.tolist(), strict=True)]
+        # _number changes only figures with a separator.
+        vals += ["n:" + (_number(t) if "," in t or "." in t else t) for t in figures]
+        owners.append(fig_owner)
+        local = np.searchsorted(start, ns, side="right") - 1
+        name_owner = members[local]
+        keep = ~caps[name_owner]
+        ns, ne, local, name_owner = ns[keep], ne[keep], local[keep], name_owner[keep]
+        if group_is_ascii:
+            shift = marked_starts[name_owner] - start[local]
+            name_ranges = (ns + shift, ne + shift, name_owner)
+        elif len(ns):
+            names = "\n".join(joined[a:b] for a, b in zip(ns.tolist(), ne.tolist(), strict=True))
+            # One lower() for all: a line break stops case context as a string's end does.
+            vals += ["w:" + x for x in names.lower().split("\n")]
+            owners.append(name_owner)
+    extra_owner: list[int] = []
+    for i, (title, text) in enumerate(zip(titles, texts, strict=True)):
+        found: list[str] = []
+        if "<" in text:
+            found += ["t:" + " ".join(t.lower().split()) for t in _BRACKET.findall(text)]
+        if len(text) <= _NUMBER_WORD_CHARS:
+            words = set(_WORD.findall(text.lower()))
+            found += ["n:" + _NUMBER_WORDS[w] for w in words & _NUMBER_WORD_SET]
+        if title and "<" in title:
+            found += ["t:" + " ".join(t.lower().split()) for t in _TITLE_TICKER.findall(title)]
+        vals += found
+        extra_owner += [i] * len(found)
+    owners.append(np.array(extra_owner, dtype=np.int64))
+    return vals, np.concatenate(owners).astype(np.int64), *name_ranges
+
+
+_DATE_NAMES = frozenset(w.encode("ascii") for w in _DATE_WORDS)
+
+
 def _value_rows(
-    titles: list[str | None], texts: list[str], hasher: BatchShingleHasher
+    n: int,
+    flat: list[str],
+    owner: I64,
+    hasher: BatchShingleHasher,
+    name_hashes: U32,
+    name_owner: I64,
+    marked: bytes,
+    name_starts: I64,
+    name_ends: I64,
 ) -> tuple[U32, U32, U32, U32]:
     """Per text: value count, digest, figure count and the bottom-k sketch of value hashes.
 
-    Every value of the batch is hashed in one numpy pass (``range_hashes`` over the values
-    joined by line breaks); the digest is an order-free sum of the distinct values' mixed
-    hashes (their low 32 bits, summed exactly in float64, modulo 2**32).
+    The string values of the batch are hashed in one numpy pass (``range_hashes`` over the
+    values joined by line breaks); the names of ASCII texts come hashed where they stand in
+    ``marked``. The digest is an order-free sum of the distinct values' mixed hashes (their
+    low 32 bits, summed exactly in float64, modulo 2**32). Distinct values are told apart by
+    their hashes.
     """
-    found: list[list[str]] = []
-    for title, text in zip(titles, texts, strict=True):
-        vals = values(text)
-        if title and "<" in title:
-            # A wire title's ticker names the company a short notice is about.
-            vals += ["t:" + " ".join(t.lower().split()) for t in _TITLE_TICKER.findall(title)]
-        found.append(vals)
-    n = len(texts)
-    flat = [v.encode("utf-8") for vals in found for v in vals]
-    lengths = np.fromiter(map(len, flat), dtype=np.int64, count=len(flat))
-    ends = np.cumsum(lengths + 1) - 1
-    kinds = np.array([_kind(v) for vals in found for v in vals], dtype=np.uint32)
-    all_hashes = hasher.range_hashes(b"\n".join(flat), ends - lengths, ends)
-    all_hashes = (all_hashes & ~np.uint32(KIND_MASK)) | kinds
-    owner = np.repeat(np.arange(n), [len(v) for v in found])
+    kinds = np.array(
+        [
+            FIGURE if v[0] == "n" else DATE if v[0] == "t" or v[2:] in _DATE_WORDS else NAME
+            for v in flat
+        ],
+        dtype=np.uint32,
+    )
+    buf = "\n".join(flat).encode("utf-8")
+    data = np.frombuffer(buf, dtype=np.uint8)
+    breaks = np.flatnonzero(data == 0x0A)
+    starts = np.concatenate(([0], breaks + 1)).astype(np.int64)
+    ends = np.concatenate((breaks, [len(data)])).astype(np.int64)
+    raw = hasher.range_hashes(buf, starts, ends) if flat else np.zeros(0, dtype=np.uint32)
+    name_kinds = np.full(len(name_hashes), NAME, dtype=np.uint32)
+    # Month and weekday names are dates: found by length first, then read.
+    short = np.flatnonzero((name_ends - name_starts >= 3) & (name_ends - name_starts <= 9))
+    for j in short.tolist():
+        if marked[name_starts[j] : name_ends[j]] in _DATE_NAMES:
+            name_kinds[j] = DATE
+    raw = np.concatenate((raw, name_hashes))
+    kinds = np.concatenate((kinds, name_kinds))
+    owner = np.concatenate((owner, name_owner))
+    all_hashes = (raw & ~np.uint32(KIND_MASK)) | kinds
     # Distinct hashes per text, sorted: one lexsort for the batch.
     order = np.lexsort((all_hashes, owner))
     h, o = all_hashes[order], owner[order]
@@ -234,44 +409,92 @@ def _value_rows(
     digests = (np.bincount(o, weights=mixed.astype(np.float64), minlength=n) % 2**32).astype(
         np.uint32
     )
-    starts = (np.cumsum(counts) - counts).astype(np.int64)
-    rank = np.arange(len(h), dtype=np.int64) - np.repeat(starts, counts.astype(np.int64))
+    starts_o = (np.cumsum(counts) - counts).astype(np.int64)
+    rank = np.arange(len(h), dtype=np.int64) - np.repeat(starts_o, counts.astype(np.int64))
     sketches = np.full((n, VALUE_SLOTS), EMPTY_VALUE, dtype=np.uint32)
     low = rank < VALUE_SLOTS
     sketches[o[low], rank[low]] = h[low]
-    figures = np.array([sum(v.startswith("n:") for v in vals) for vals in found], np.uint32)
+    figures = np.bincount(o[(h & KIND_MASK) == FIGURE], minlength=n).astype(np.uint32)
     return counts, digests, figures, sketches
 
 
-def _sentence_hashes(texts: list[str], hasher: BatchShingleHasher) -> tuple[U64, I64]:
-    """32-bit hashes (as uint64) of every sentence of 6+ words of each text, and the counts.
+def _mark_sentences(low: str) -> str:
+    for end, split in _SENTENCE_ENDS:
+        if end in low:
+            low = low.replace(end, split)
+    return low
 
-    Sentences are the lower-cased text cut at line breaks and sentence ends (plain string
-    replacement), hashed for the whole batch at once with numpy range hashing: a regex or a
-    normal form per sentence costs several times more. Whitespace inside a sentence is
-    collapsed by the cleaner already.
+
+_DOT, _QUOTE, _APOSTROPHE = ord("."), ord('"'), ord("'")
+_ENDERS = np.zeros(256, dtype=bool)
+_ENDERS[[ord("."), ord("?"), ord("!")]] = True
+_RDQUO = ".\u201d".encode()
+_RDQUO_TAIL = np.frombuffer(_RDQUO[1:], dtype=np.uint8)
+
+
+def _marked_buffer(texts: list[str]) -> tuple[npt.NDArray[np.uint8], I64]:
+    """The batch's texts lower-cased, UTF-8, joined by NULs, a line break at every sentence end.
+
+    The same bytes as ``_mark_sentences(text.lower())`` of each text: ASCII texts are
+    lower-cased in the array, the others by ``str.lower``; a space after ``.``, ``?``, ``!``
+    (also followed by ``"``), ``.\u201d`` or ``.'`` becomes a line break.
+
+    Returns:
+        The bytes, and where each text starts in them.
     """
-    marked = []
-    for text in texts:
-        low = text.lower()
-        for end, split in _SENTENCE_ENDS:
-            if end in low:
-                low = low.replace(end, split)
-        marked.append(low.encode("utf-8"))
-    buf = b"\n".join(marked)
-    data = np.frombuffer(buf, dtype=np.uint8)
-    breaks = np.flatnonzero(data == 0x0A)
+    parts = [t.encode("ascii") if t.isascii() else t.lower().encode("utf-8") for t in texts]
+    data = np.frombuffer(b"\x00".join(parts), dtype=np.uint8).copy()
+    upper = (data >= 0x41) & (data <= 0x5A)
+    data[upper] += 0x20
+    spaces = np.flatnonzero(data == 0x20)
+    spaces = spaces[spaces >= 1]
+    before = data[spaces - 1]
+    before2 = data[np.maximum(spaces - 2, 0)]
+    end = _ENDERS[before]
+    end |= (before == _QUOTE) & _ENDERS[before2] & (spaces >= 2)
+    end |= (before == _APOSTROPHE) & (before2 == _DOT) & (spaces >= 2)
+    rdquo = np.flatnonzero(before == _RDQUO_TAIL[-1])
+    if len(rdquo):
+        at = spaces[rdquo]
+        ok = at >= len(_RDQUO)
+        at, rdquo = at[ok], rdquo[ok]
+        ok = (data[at - 2] == _RDQUO_TAIL[0]) & (data[at - 3] == _RDQUO[0]) & (data[at - 4] == _DOT)
+        end[rdquo[ok]] = True
+    data[spaces[end]] = 0x0A
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    return data, np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
+
+
+def _sentence_ranges(texts: list[str]) -> tuple[bytes, I64, I64, I64, I64]:
+    """Where every sentence of 6+ words of each text lies in the batch's marked buffer.
+
+    Sentences are the lower-cased text cut at line breaks and sentence ends
+    (:func:`_marked_buffer`), later hashed for the whole batch at once with numpy range
+    hashing: a regex or a normal form per sentence costs several times more. Whitespace
+    inside a sentence is collapsed by the cleaner already.
+
+    Returns:
+        The marked buffer, where each text starts in it, the sentences' starts and ends, and
+        how many sentences each text has.
+    """
+    if any("\x00" in t for t in texts):
+        # A text with a NUL of its own (the cleaner drops them): texts joined by line breaks.
+        parts = [_mark_sentences(t.lower()).encode("utf-8") for t in texts]
+        data = np.frombuffer(b"\n".join(parts), dtype=np.uint8)
+        breaks = np.flatnonzero(data == 0x0A)
+        lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+        text_start = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
+    else:
+        data, text_start = _marked_buffer(texts)
+        breaks = np.flatnonzero((data == 0x0A) | (data == 0x00))
     starts = np.concatenate(([0], breaks + 1))
     ends = np.concatenate((breaks, [len(data)]))
     spaces = np.concatenate(([0], np.cumsum(data == 0x20)))
     words = spaces[ends] - spaces[starts] + 1
-    lengths = np.fromiter(map(len, marked), dtype=np.int64, count=len(marked))
-    text_start = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
     owner = np.searchsorted(text_start, starts, side="right") - 1
     keep = (words >= MIN_SENTENCE_WORDS) & (ends > starts)
-    hashes = hasher.range_hashes(buf, starts[keep], ends[keep]).astype(np.uint64)
     counts = np.bincount(owner[keep], minlength=len(texts)).astype(np.int64)
-    return hashes, counts
+    return data.tobytes(), text_start, starts[keep], ends[keep], counts
 
 
 def _sentence_keys(flat: U64, counts: I64, exact_keys: list[int]) -> U64:
@@ -345,10 +568,26 @@ class EvidenceMaker:
         norms = norms if norms is not None else [normal_form(t) for t in texts]
         keys = exact_keys if exact_keys is not None else [hash64(x) for x in norms]
         out[:, EDIT] = self._edit.signatures_of_norms(norms)
-        flat, counts = _sentence_hashes(texts, self._hasher)
-        sentence_keys = _sentence_keys(flat, counts, keys)
+        marked, marked_starts, sentence_starts, sentence_ends, counts = _sentence_ranges(texts)
+        flat_values, owner, name_starts, name_ends, name_owner = _batch_values(
+            titles, texts, marked_starts
+        )
+        sentence_hashes, name_hashes = self._hasher.range_hash_sets(
+            marked, [(sentence_starts, sentence_ends, b""), (name_starts, name_ends, b"w:")]
+        )
+        sentence_keys = _sentence_keys(sentence_hashes.astype(np.uint64), counts, keys)
         out[:, SENTENCE_KEYS] = sentence_keys.view(np.uint32).reshape(n, 2 * SENTENCE_BANDS)
-        n_values, digests, figures, sketches = _value_rows(titles, texts, self._hasher)
+        n_values, digests, figures, sketches = _value_rows(
+            n,
+            flat_values,
+            owner,
+            self._hasher,
+            name_hashes,
+            name_owner,
+            marked,
+            name_starts,
+            name_ends,
+        )
         out[:, N_VALUES] = n_values
         out[:, VALUE_DIGEST] = digests
         out[:, N_FIGURES] = figures

@@ -106,24 +106,57 @@ class BatchShingleHasher:
             self._inv = _cumprod_powers(_P_INV, _BLOCK + 1)
         return self._pow, self._inv
 
-    def range_hashes(self, buf: bytes, starts: I64, ends: I64) -> U32:
-        """:func:`shingle_hash` of ``buf[s:e]`` for each ``(s, e)`` pair.
+    def range_hashes(self, buf: bytes, starts: I64, ends: I64, prefix: bytes = b"") -> U32:
+        """:func:`shingle_hash` of ``prefix + buf[s:e]`` for each ``(s, e)`` pair.
 
         Args:
             buf: The bytes the ranges point into.
             starts: Range starts (inclusive).
             ends: Range ends (exclusive), same length as ``starts``.
+            prefix: Bytes hashed before every range (a value's kind tag, without copying
+                the ranges): ``poly(prefix + r) = poly(prefix) + P**len(prefix) * poly(r)``.
 
         Returns:
             One uint32 per range.
         """
+        return self.range_hash_sets(buf, [(starts, ends, prefix)])[0]
+
+    def range_hash_sets(self, buf: bytes, sets: list[tuple[I64, I64, bytes]]) -> list[U32]:
+        """:meth:`range_hashes` of several sets of ``(starts, ends, prefix)`` in one buffer
+        (its prefix sums, the costly part, are computed once).
+
+        Args:
+            buf: The bytes the ranges point into.
+            sets: Range starts, range ends and the prefix of each set.
+
+        Returns:
+            One uint32 array per set.
+        """
+        sizes = [len(starts) for starts, _, _ in sets]
+        polys = self._range_polys(
+            buf,
+            np.concatenate([starts for starts, _, _ in sets]).astype(np.int64),
+            np.concatenate([ends for _, ends, _ in sets]).astype(np.int64),
+        )
+        out = []
+        for (_, _, prefix), part in zip(sets, np.split(polys, np.cumsum(sizes)[:-1]), strict=True):
+            if prefix:
+                head = 0
+                for i, byte in enumerate(prefix):
+                    head = (head + (byte + 1) * pow(_P, i, 1 << 64)) & _MASK64
+                part = np.uint64(head) + part * np.uint64(pow(_P, len(prefix), 1 << 64))
+            out.append((_fmix64_array(part) >> np.uint64(32)).astype(np.uint32))
+        return out
+
+    def _range_polys(self, buf: bytes, starts: I64, ends: I64) -> U64:
+        """``poly(buf[s:e])`` for each range (before the finaliser)."""
         data = np.frombuffer(buf, dtype=np.uint8)
         pw, inv = self._powers()
         if len(data) <= _BLOCK:
             prefix_all = np.zeros(len(data) + 1, dtype=np.uint64)
             np.cumsum((data.astype(np.uint64) + np.uint64(1)) * pw[: len(data)], out=prefix_all[1:])
-            poly = (prefix_all[ends] - prefix_all[starts]) * inv[starts]
-            return (_fmix64_array(poly) >> np.uint64(32)).astype(np.uint32)
+            polys: U64 = (prefix_all[ends] - prefix_all[starts]) * inv[starts]
+            return polys
         # A larger buffer: the prefix sum H is needed only where a range starts or ends, and is
         # computed a block at a time: H[b0 + j] = H[b0] + P**b0 * (the block's prefix at j).
         points = np.unique(np.concatenate((starts, ends)))
@@ -147,7 +180,7 @@ class BatchShingleHasher:
         factor = block_inv[block_of] * inv[starts % _BLOCK]
         poly = prefix[np.searchsorted(points, ends)] - prefix[np.searchsorted(points, starts)]
         poly *= factor
-        return (_fmix64_array(poly) >> np.uint64(32)).astype(np.uint32)
+        return poly
 
     def hashes(self, norms: list[str]) -> tuple[U32, I64]:
         """The shingle hashes of each normal form, concatenated, and where each text's begin.
