@@ -222,8 +222,10 @@ def process_batch(batch: ScratchBatch) -> BatchResult:
         else:
             articles.append(done)
     texts = [a.text for a in articles]
-    out.signatures, out.exact_keys, norms = _SIGNER.sign(texts)
-    out.evidence = _EVIDENCE.rows([a.title for a in articles], texts, out.exact_keys, norms)
+    out.signatures, out.exact_keys, norms, edit = _SIGNER.sign_with(texts, _EVIDENCE.edit_signer)
+    out.evidence = _EVIDENCE.rows(
+        [a.title for a in articles], texts, out.exact_keys, norms, edit_signatures=edit
+    )
     out.article_ids = [a.article_id for a in articles]
     out.published = [_micros(a.published) for a in articles]
     out.lengths = [len(a.text) for a in articles]

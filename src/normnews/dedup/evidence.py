@@ -236,12 +236,15 @@ _CLASS_TABLE[:128] = [_char_class(c) for c in range(128)]
 
 def _classes(codes: npt.NDArray[np.uint32] | npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     """Class bits of every code point (a table, extended by Python once per new code point)."""
-    cls: npt.NDArray[np.uint8] = _CLASS_TABLE[codes]
+    if codes.dtype == np.uint8:
+        # ASCII: every class is known.
+        return np.take(_CLASS_TABLE[:256], codes)
+    cls: npt.NDArray[np.uint8] = np.take(_CLASS_TABLE, codes)
     unknown = cls == 0xFF
     if unknown.any():
         new = np.unique(codes[unknown])
         _CLASS_TABLE[new] = [_char_class(int(c)) for c in new]
-        cls = _CLASS_TABLE[codes]
+        cls = np.take(_CLASS_TABLE, codes)
     return cls
 
 
@@ -261,7 +264,7 @@ def _token_ranges(codes: npt.NDArray[np.uint32] | npt.NDArray[np.uint8]) -> tupl
         ``(figure_starts, figure_ends, name_starts, name_ends)``.
     """
     cls = _classes(codes)
-    digits = np.flatnonzero(cls & _DIGIT_BIT)
+    digits = np.flatnonzero((cls & _DIGIT_BIT) != 0)
     in_figure = (cls & (_DIGIT_BIT | _FIGURE_PUNCT_BIT)) != 0
     # Two digits are in one run when no other character lies between them.
     outside_figure = np.flatnonzero(~in_figure)
@@ -272,7 +275,7 @@ def _token_ranges(codes: npt.NDArray[np.uint32] | npt.NDArray[np.uint8]) -> tupl
     last[:-1] = first[1:]
     fig_starts, fig_ends = digits[first], digits[last] + 1
 
-    candidates = np.flatnonzero(cls[2:] & _UPPER_BIT) + 2
+    candidates = np.flatnonzero((cls[2:] & _UPPER_BIT) != 0) + 2
     candidates = candidates[
         (codes[candidates - 1] == 0x20) & ((cls[candidates - 2] & (_WORD_BIT | _BEFORE_BIT)) != 0)
     ]
@@ -399,8 +402,9 @@ def _value_rows(
     owner = np.concatenate((owner, name_owner))
     all_hashes = (raw & ~np.uint32(KIND_MASK)) | kinds
     # Distinct hashes per text, sorted: one lexsort for the batch.
-    order = np.lexsort((all_hashes, owner))
-    h, o = all_hashes[order], owner[order]
+    combined = np.sort((owner.astype(np.uint64) << np.uint64(32)) | all_hashes.astype(np.uint64))
+    h = (combined & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    o = (combined >> np.uint64(32)).astype(np.int64)
     first = np.ones(len(h), dtype=bool)
     first[1:] = (h[1:] != h[:-1]) | (o[1:] != o[:-1])
     h, o = h[first], o[first]
@@ -543,12 +547,18 @@ class EvidenceMaker:
         self._edit = Signer(edit_cfg, _edit_permutations())
         self._hasher = self._edit.hasher
 
+    @property
+    def edit_signer(self) -> Signer:
+        """The signer of the edit signature (word bigrams, :data:`EDIT_PERM` permutations)."""
+        return self._edit
+
     def rows(
         self,
         titles: list[str | None],
         texts: list[str],
         exact_keys: list[int] | None = None,
         norms: list[str] | None = None,
+        edit_signatures: U32 | None = None,
     ) -> U32:
         """Evidence rows of several articles.
 
@@ -557,6 +567,9 @@ class EvidenceMaker:
             texts: Cleaned texts.
             exact_keys: Their ``exact_key`` values (computed when not given).
             norms: Their normal forms, when the caller has them (``Signer.sign``).
+            edit_signatures: Their edit signatures, when the caller has them
+                (``Signer.sign_with(texts, maker.edit_signer)``, which shares the shingle
+                hashing with the main signature).
 
         Returns:
             ``(len(texts), WIDTH)`` uint32.
@@ -567,7 +580,11 @@ class EvidenceMaker:
             return out
         norms = norms if norms is not None else [normal_form(t) for t in texts]
         keys = exact_keys if exact_keys is not None else [hash64(x) for x in norms]
-        out[:, EDIT] = self._edit.signatures_of_norms(norms)
+        out[:, EDIT] = (
+            edit_signatures
+            if edit_signatures is not None
+            else self._edit.signatures_of_norms(norms)
+        )
         marked, marked_starts, sentence_starts, sentence_ends, counts = _sentence_ranges(texts)
         flat_values, owner, name_starts, name_ends, name_owner = _batch_values(
             titles, texts, marked_starts

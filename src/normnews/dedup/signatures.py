@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from normnews.config import DedupConfig
-from normnews.dedup.shinglehash import BatchShingleHasher, shingle_hash
+from normnews.dedup.shinglehash import BatchShingleHasher, batch_hashes, shingle_hash
 from normnews.dedup.shingles import normal_form
 from normnews.hashing import hash64
 
@@ -183,16 +183,42 @@ class Signer:
         Returns:
             The ``(len(norms), num_perm)`` signature matrix.
         """
-        texts = norms
-        out = np.empty((len(texts), self.cfg.num_perm), dtype=np.uint32)
-        if not texts:
-            return out
-        hashes, offsets = self._hasher.hashes(norms)
+        if not norms:
+            return np.empty((0, self.cfg.num_perm), dtype=np.uint32)
+        return self._signatures_of_hashes(*self._hasher.hashes(norms))
+
+    def sign_with(self, texts: list[str], other: Signer) -> tuple[U32, list[int], list[str], U32]:
+        """:meth:`sign`, and the signatures of another signer (other shingle size and
+        permutations) of the same texts, their buffer, tokens and prefix sums shared.
+
+        Args:
+            texts: Cleaned article texts.
+            other: The other signer.
+
+        Returns:
+            The signature matrix, the exact keys, the normal forms and ``other``'s matrix.
+        """
+        norms = [normal_form(text) for text in texts]
+        keys = [hash64(norm) for norm in norms]
+        if not norms:
+            return self.signatures_of_norms(norms), keys, norms, other.signatures_of_norms(norms)
+        mine, theirs = batch_hashes(norms, [self._hasher, other.hasher])
+        return (
+            self._signatures_of_hashes(*mine),
+            keys,
+            norms,
+            other._signatures_of_hashes(*theirs),
+        )
+
+    def _signatures_of_hashes(self, hashes: U32, offsets: npt.NDArray[np.int64]) -> U32:
+        """Signatures from the shingle hashes of texts (``BatchShingleHasher.hashes``)."""
+        n = len(offsets) - 1
+        out = np.empty((n, self.cfg.num_perm), dtype=np.uint32)
         hv = _fmix32(hashes)
         # Whole articles per chunk, so each chunk is reduced per article with one reduceat;
         # an article longer than a chunk is reduced in pieces.
         first = 0
-        while first < len(texts):
+        while first < n:
             last = int(np.searchsorted(offsets, offsets[first] + _CHUNK, side="right")) - 1
             last = max(last, first + 1)
             if offsets[last] - offsets[first] > _CHUNK:
