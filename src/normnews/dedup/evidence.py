@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -290,24 +291,36 @@ def _token_ranges(codes: npt.NDArray[np.uint32] | npt.NDArray[np.uint8]) -> tupl
     return (fig_starts, fig_ends, candidates, ends.astype(np.int64))
 
 
+class _Values(NamedTuple):
+    """A batch's values: some as strings, the rest as ranges of the marked buffer."""
+
+    strings: list[str]
+    string_owner: I64
+    string_kinds: U32
+    ranges: list[tuple[I64, I64, bytes, I64, U32]]
+    """``(starts, ends, prefix, owner, kinds)``: values ``prefix + marked[start:end]``."""
+
+
+_AZ_ONLY = bytes(c if 0x61 <= c <= 0x7A else 0x20 for c in range(256))
+_NUMBER_WORD_BYTES = {w.encode("ascii"): "n:" + d for w, d in _NUMBER_WORDS.items()}
+_DATE_NAMES = frozenset(w.encode("ascii") for w in _DATE_WORDS)
+
+
 def _batch_values(
-    titles: list[str | None], texts: list[str], marked_starts: I64
-) -> tuple[list[str], I64, I64, I64, I64]:
+    titles: list[str | None], texts: list[str], marked: bytes, marked_starts: I64
+) -> _Values:
     """Every text's values (as :func:`values`, plus its title's tickers) for a batch.
 
-    Names of ASCII texts are not cut out as strings: they are returned as ranges of the
-    batch's lower-cased buffer (text ``i`` starts at ``marked_starts[i]``), which hashes them
-    where they stand.
-
-    Returns:
-        Values as strings and the index of the text of each; then the starts and ends of the
-        ASCII texts' names in the lower-cased buffer and the index of the text of each.
+    Names, and figures without a separator, of ASCII texts are not cut out as strings: they
+    are returned as ranges of ``marked`` (the batch lower-cased, text ``i`` at
+    ``marked_starts[i]``; lower-casing leaves digits alone), hashed where they stand.
     """
     caps = np.array([t[:1000].upper() == t[:1000] for t in texts], dtype=bool)
     ascii_texts = np.array([t.isascii() for t in texts], dtype=bool)
-    vals: list[str] = []
+    strings: list[str] = []
     owners: list[I64] = []
-    name_ranges: tuple[I64, I64, I64] = (np.zeros(0, np.int64),) * 3
+    kinds: list[U32] = []
+    ranges: list[tuple[I64, I64, bytes, I64, U32]] = []
     for group_is_ascii in (True, False):
         members = np.flatnonzero(ascii_texts == group_is_ascii)
         if not len(members):
@@ -323,90 +336,102 @@ def _batch_values(
         lengths = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
         start = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
         fs, fe, ns, ne = _token_ranges(codes)
-        fig_owner = members[np.searchsorted(start, fs, side="right") - 1]
-        figures = [joined[a:b] for a, b in zip(fs.tolist(), fe.tolist(), strict=True)]
+        f_local = np.searchsorted(start, fs, side="right") - 1
         # _number changes only figures with a separator.
-        vals += ["n:" + (_number(t) if "," in t or "." in t else t) for t in figures]
-        owners.append(fig_owner)
+        separators = np.flatnonzero((codes == 0x2C) | (codes == 0x2E))
+        plain = np.searchsorted(separators, fe) == np.searchsorted(separators, fs)
+        if group_is_ascii:
+            shift = marked_starts[members[f_local[plain]]] - start[f_local[plain]]
+            owner = members[f_local[plain]]
+            ranges.append(
+                (fs[plain] + shift, fe[plain] + shift, b"n:", owner, _kinds(len(owner), FIGURE))
+            )
+            fs, fe, f_local = fs[~plain], fe[~plain], f_local[~plain]
+            plain = np.zeros(len(fs), dtype=bool)
+        figures = [joined[x:y] for x, y in zip(fs.tolist(), fe.tolist(), strict=True)]
+        strings += [
+            "n:" + (t if p else _number(t)) for t, p in zip(figures, plain.tolist(), strict=True)
+        ]
+        owners.append(members[f_local])
+        kinds.append(_kinds(len(figures), FIGURE))
         local = np.searchsorted(start, ns, side="right") - 1
         name_owner = members[local]
         keep = ~caps[name_owner]
         ns, ne, local, name_owner = ns[keep], ne[keep], local[keep], name_owner[keep]
         if group_is_ascii:
             shift = marked_starts[name_owner] - start[local]
-            name_ranges = (ns + shift, ne + shift, name_owner)
+            ns, ne = ns + shift, ne + shift
+            name_kinds = _kinds(len(ns), NAME)
+            # Month and weekday names are dates: found by length first, then read.
+            for j in np.flatnonzero((ne - ns >= 3) & (ne - ns <= 9)).tolist():
+                if marked[ns[j] : ne[j]] in _DATE_NAMES:
+                    name_kinds[j] = DATE
+            ranges.append((ns, ne, b"w:", name_owner, name_kinds))
         elif len(ns):
-            names = "\n".join(joined[a:b] for a, b in zip(ns.tolist(), ne.tolist(), strict=True))
+            names = "\n".join(joined[x:y] for x, y in zip(ns.tolist(), ne.tolist(), strict=True))
             # One lower() for all: a line break stops case context as a string's end does.
-            vals += ["w:" + x for x in names.lower().split("\n")]
+            lowered = names.lower().split("\n")
+            strings += ["w:" + x for x in lowered]
             owners.append(name_owner)
+            kinds.append(
+                np.array([DATE if x in _DATE_WORDS else NAME for x in lowered], dtype=np.uint32)
+            )
     extra_owner: list[int] = []
+    extra_kinds: list[int] = []
     for i, (title, text) in enumerate(zip(titles, texts, strict=True)):
         found: list[str] = []
         if "<" in text:
             found += ["t:" + " ".join(t.lower().split()) for t in _BRACKET.findall(text)]
-        if len(text) <= _NUMBER_WORD_CHARS:
-            words = set(_WORD.findall(text.lower()))
-            found += ["n:" + _NUMBER_WORDS[w] for w in words & _NUMBER_WORD_SET]
         if title and "<" in title:
             found += ["t:" + " ".join(t.lower().split()) for t in _TITLE_TICKER.findall(title)]
-        vals += found
+        n_dates = len(found)
+        if len(text) <= _NUMBER_WORD_CHARS:
+            if ascii_texts[i]:
+                # [a-z]+ runs of an ASCII text: every other byte made a space, then split.
+                words = set(text.encode("ascii").lower().translate(_AZ_ONLY).split())
+                found += [_NUMBER_WORD_BYTES[w] for w in words & _NUMBER_WORD_BYTES.keys()]
+            else:
+                words_s = set(_WORD.findall(text.lower()))
+                found += ["n:" + _NUMBER_WORDS[w] for w in words_s & _NUMBER_WORD_SET]
+        strings += found
         extra_owner += [i] * len(found)
+        extra_kinds += [DATE] * n_dates + [FIGURE] * (len(found) - n_dates)
     owners.append(np.array(extra_owner, dtype=np.int64))
-    return vals, np.concatenate(owners).astype(np.int64), *name_ranges
+    kinds.append(np.array(extra_kinds, dtype=np.uint32))
+    return _Values(strings, np.concatenate(owners).astype(np.int64), np.concatenate(kinds), ranges)
 
 
-_DATE_NAMES = frozenset(w.encode("ascii") for w in _DATE_WORDS)
+def _kinds(n: int, kind: int) -> U32:
+    return np.full(n, kind, dtype=np.uint32)
 
 
 def _value_rows(
-    n: int,
-    flat: list[str],
-    owner: I64,
-    hasher: BatchShingleHasher,
-    name_hashes: U32,
-    name_owner: I64,
-    marked: bytes,
-    name_starts: I64,
-    name_ends: I64,
+    n: int, vals: _Values, hasher: BatchShingleHasher, range_hashes: list[U32]
 ) -> tuple[U32, U32, U32, U32]:
     """Per text: value count, digest, figure count and the bottom-k sketch of value hashes.
 
     The string values of the batch are hashed in one numpy pass (``range_hashes`` over the
-    values joined by line breaks); the names of ASCII texts come hashed where they stand in
-    ``marked``. The digest is an order-free sum of the distinct values' mixed hashes (their
-    low 32 bits, summed exactly in float64, modulo 2**32). Distinct values are told apart by
-    their hashes.
+    values joined by line breaks); the others come hashed (``range_hashes``, one array per
+    range set of ``vals``). The digest is an order-free sum of the distinct values' mixed
+    hashes (their low 32 bits, summed exactly in float64, modulo 2**32). Distinct values are
+    told apart by their hashes.
     """
-    kinds = np.array(
-        [
-            FIGURE if v[0] == "n" else DATE if v[0] == "t" or v[2:] in _DATE_WORDS else NAME
-            for v in flat
-        ],
-        dtype=np.uint32,
-    )
-    buf = "\n".join(flat).encode("utf-8")
+    buf = "\n".join(vals.strings).encode("utf-8")
     data = np.frombuffer(buf, dtype=np.uint8)
     breaks = np.flatnonzero(data == 0x0A)
     starts = np.concatenate(([0], breaks + 1)).astype(np.int64)
     ends = np.concatenate((breaks, [len(data)])).astype(np.int64)
-    raw = hasher.range_hashes(buf, starts, ends) if flat else np.zeros(0, dtype=np.uint32)
-    name_kinds = np.full(len(name_hashes), NAME, dtype=np.uint32)
-    # Month and weekday names are dates: found by length first, then read.
-    short = np.flatnonzero((name_ends - name_starts >= 3) & (name_ends - name_starts <= 9))
-    for j in short.tolist():
-        if marked[name_starts[j] : name_ends[j]] in _DATE_NAMES:
-            name_kinds[j] = DATE
-    raw = np.concatenate((raw, name_hashes))
-    kinds = np.concatenate((kinds, name_kinds))
-    owner = np.concatenate((owner, name_owner))
+    raw = hasher.range_hashes(buf, starts, ends) if vals.strings else np.zeros(0, dtype=np.uint32)
+    raw = np.concatenate((raw, *range_hashes))
+    kinds = np.concatenate((vals.string_kinds, *(r[4] for r in vals.ranges)))
+    owner = np.concatenate((vals.string_owner, *(r[3] for r in vals.ranges)))
     all_hashes = (raw & ~np.uint32(KIND_MASK)) | kinds
-    # Distinct hashes per text, sorted: one lexsort for the batch.
+    # Distinct hashes per text, sorted: one sort of (text, hash) for the batch.
     combined = np.sort((owner.astype(np.uint64) << np.uint64(32)) | all_hashes.astype(np.uint64))
     h = (combined & np.uint64(0xFFFFFFFF)).astype(np.uint32)
     o = (combined >> np.uint64(32)).astype(np.int64)
     first = np.ones(len(h), dtype=bool)
-    first[1:] = (h[1:] != h[:-1]) | (o[1:] != o[:-1])
+    first[1:] = combined[1:] != combined[:-1]
     h, o = h[first], o[first]
     counts = np.bincount(o, minlength=n).astype(np.uint32)
     mixed = _fmix64(h.astype(np.uint64)) & np.uint64(0xFFFFFFFF)
@@ -586,25 +611,14 @@ class EvidenceMaker:
             else self._edit.signatures_of_norms(norms)
         )
         marked, marked_starts, sentence_starts, sentence_ends, counts = _sentence_ranges(texts)
-        flat_values, owner, name_starts, name_ends, name_owner = _batch_values(
-            titles, texts, marked_starts
-        )
-        sentence_hashes, name_hashes = self._hasher.range_hash_sets(
-            marked, [(sentence_starts, sentence_ends, b""), (name_starts, name_ends, b"w:")]
+        vals = _batch_values(titles, texts, marked, marked_starts)
+        sentence_hashes, *value_hashes = self._hasher.range_hash_sets(
+            marked,
+            [(sentence_starts, sentence_ends, b"")] + [r[:3] for r in vals.ranges],
         )
         sentence_keys = _sentence_keys(sentence_hashes.astype(np.uint64), counts, keys)
         out[:, SENTENCE_KEYS] = sentence_keys.view(np.uint32).reshape(n, 2 * SENTENCE_BANDS)
-        n_values, digests, figures, sketches = _value_rows(
-            n,
-            flat_values,
-            owner,
-            self._hasher,
-            name_hashes,
-            name_owner,
-            marked,
-            name_starts,
-            name_ends,
-        )
+        n_values, digests, figures, sketches = _value_rows(n, vals, self._hasher, value_hashes)
         out[:, N_VALUES] = n_values
         out[:, VALUE_DIGEST] = digests
         out[:, N_FIGURES] = figures
