@@ -461,7 +461,7 @@ _RDQUO = ".\u201d".encode()
 _RDQUO_TAIL = np.frombuffer(_RDQUO[1:], dtype=np.uint8)
 
 
-def _marked_buffer(texts: list[str]) -> tuple[npt.NDArray[np.uint8], I64]:
+def _marked_buffer(texts: list[str]) -> tuple[npt.NDArray[np.uint8], I64, I64]:
     """The batch's texts lower-cased, UTF-8, joined by NULs, a line break at every sentence end.
 
     The same bytes as ``_mark_sentences(text.lower())`` of each text: ASCII texts are
@@ -469,14 +469,13 @@ def _marked_buffer(texts: list[str]) -> tuple[npt.NDArray[np.uint8], I64]:
     (also followed by ``"``), ``.\u201d`` or ``.'`` becomes a line break.
 
     Returns:
-        The bytes, and where each text starts in them.
+        The bytes, where each text starts in them, and where their spaces are.
     """
-    parts = [t.encode("ascii") if t.isascii() else t.lower().encode("utf-8") for t in texts]
-    data = np.frombuffer(b"\x00".join(parts), dtype=np.uint8).copy()
-    upper = (data >= 0x41) & (data <= 0x5A)
-    data[upper] += 0x20
-    spaces = np.flatnonzero(data == 0x20)
-    spaces = spaces[spaces >= 1]
+    # Only non-ASCII texts need str.lower(); ASCII capitals are lowered in the array.
+    joined = "\x00".join(t if t.isascii() else t.lower() for t in texts).encode("utf-8")
+    data = np.frombuffer(joined, dtype=np.uint8).copy()
+    data |= ((data >= 0x41) & (data <= 0x5A)).view(np.uint8) << 5
+    spaces = np.flatnonzero(data[1:] == 0x20) + 1
     before = data[spaces - 1]
     before2 = data[np.maximum(spaces - 2, 0)]
     end = _ENDERS[before]
@@ -490,8 +489,11 @@ def _marked_buffer(texts: list[str]) -> tuple[npt.NDArray[np.uint8], I64]:
         ok = (data[at - 2] == _RDQUO_TAIL[0]) & (data[at - 3] == _RDQUO[0]) & (data[at - 4] == _DOT)
         end[rdquo[ok]] = True
     data[spaces[end]] = 0x0A
-    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
-    return data, np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
+    text_start = np.concatenate(([0], np.flatnonzero(data == 0) + 1)).astype(np.int64)
+    kept = spaces[~end]
+    if data[:1].tobytes() == b" ":
+        kept = np.concatenate(([0], kept))
+    return data, text_start, kept
 
 
 def _sentence_ranges(texts: list[str]) -> tuple[bytes, I64, I64, I64, I64]:
@@ -513,13 +515,13 @@ def _sentence_ranges(texts: list[str]) -> tuple[bytes, I64, I64, I64, I64]:
         breaks = np.flatnonzero(data == 0x0A)
         lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
         text_start = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
+        spaces = np.flatnonzero(data == 0x20)
     else:
-        data, text_start = _marked_buffer(texts)
+        data, text_start, spaces = _marked_buffer(texts)
         breaks = np.flatnonzero((data == 0x0A) | (data == 0x00))
     starts = np.concatenate(([0], breaks + 1))
     ends = np.concatenate((breaks, [len(data)]))
-    spaces = np.concatenate(([0], np.cumsum(data == 0x20)))
-    words = spaces[ends] - spaces[starts] + 1
+    words = np.searchsorted(spaces, ends) - np.searchsorted(spaces, starts) + 1
     owner = np.searchsorted(text_start, starts, side="right") - 1
     keep = (words >= MIN_SENTENCE_WORDS) & (ends > starts)
     counts = np.bincount(owner[keep], minlength=len(texts)).astype(np.int64)
