@@ -458,7 +458,6 @@ _DOT, _QUOTE, _APOSTROPHE = ord("."), ord('"'), ord("'")
 _ENDERS = np.zeros(256, dtype=bool)
 _ENDERS[[ord("."), ord("?"), ord("!")]] = True
 _RDQUO = ".\u201d".encode()
-_RDQUO_TAIL = np.frombuffer(_RDQUO[1:], dtype=np.uint8)
 
 
 def _marked_buffer(texts: list[str]) -> tuple[npt.NDArray[np.uint8], I64, I64]:
@@ -481,12 +480,12 @@ def _marked_buffer(texts: list[str]) -> tuple[npt.NDArray[np.uint8], I64, I64]:
     end = _ENDERS[before]
     end |= (before == _QUOTE) & _ENDERS[before2] & (spaces >= 2)
     end |= (before == _APOSTROPHE) & (before2 == _DOT) & (spaces >= 2)
-    rdquo = np.flatnonzero(before == _RDQUO_TAIL[-1])
+    rdquo = np.flatnonzero(before == _RDQUO[3])
     if len(rdquo):
         at = spaces[rdquo]
-        ok = at >= len(_RDQUO)
+        ok = at >= len(_RDQUO)  # the space follows the four bytes of ".\u201d"
         at, rdquo = at[ok], rdquo[ok]
-        ok = (data[at - 2] == _RDQUO_TAIL[0]) & (data[at - 3] == _RDQUO[0]) & (data[at - 4] == _DOT)
+        ok = (data[at - 2] == _RDQUO[2]) & (data[at - 3] == _RDQUO[1]) & (data[at - 4] == _RDQUO[0])
         end[rdquo[ok]] = True
     data[spaces[end]] = 0x0A
     text_start = np.concatenate(([0], np.flatnonzero(data == 0) + 1)).astype(np.int64)
