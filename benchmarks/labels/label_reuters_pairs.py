@@ -19,6 +19,14 @@ only (no corpus text). Rules, first that applies:
    figures were updated);
 6. otherwise **same** (the same figures; the text differs in format or wording).
 
+Audit (issue 11, second round): ``reuters_audit.jsonl`` holds pairs read by hand after the
+rules were written: a stratified random sample of 122 rule-labelled pairs (``how: random``;
+every rule category, merged and not merged) and 29 pairs picked because they looked like the
+rules' blind spots (``how: targeted``: same titles days apart, other tickers, other market
+towns). Each row keeps the rule's label (``rule_label``) next to the reader's ``label`` and
+reason; these override the rules, and ``by`` in ``reuters_pairs.jsonl`` says where each
+label comes from (``rule``, ``hand`` for ``READ`` below, ``hand (audit, ...)``).
+
 Usage: ``python benchmarks/labels/label_reuters_pairs.py PAIRS.json [PAIRS.json ...]``
 (each a list of ``{"removed": NEWID, "kept": NEWID}``) writes ``reuters_pairs.jsonl`` here.
 """
@@ -139,10 +147,28 @@ def main(paths: list[str]) -> None:
         for p in json.loads(Path(path).read_text()):
             key = (min(p["removed"], p["kept"]), max(p["removed"], p["kept"]))
             pairs.setdefault(key, {})
+    audit = {
+        (r["a"], r["b"]): r
+        for r in map(json.loads, (HERE / "reuters_audit.jsonl").read_text().splitlines())
+    }
     out = []
     for a, b in sorted(pairs):
+        if (a, b) in audit:
+            r = audit[(a, b)]
+            out.append(
+                {
+                    "a": a,
+                    "b": b,
+                    "label": r["label"],
+                    "reason": r["reason"],
+                    "by": f"hand (audit, {r['how']})",
+                    "rule_label": r["rule_label"],
+                }
+            )
+            continue
         verdict, reason = READ.get((a, b)) or label(src[a], src[b])
-        out.append({"a": a, "b": b, "label": verdict, "reason": reason})
+        by = "hand" if (a, b) in READ else "rule"
+        out.append({"a": a, "b": b, "label": verdict, "reason": reason, "by": by})
     (HERE / "reuters_pairs.jsonl").write_text(
         "".join(json.dumps(r) + "\n" for r in out), encoding="utf-8"
     )
