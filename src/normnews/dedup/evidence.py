@@ -301,7 +301,6 @@ class _Values(NamedTuple):
     """``(starts, ends, prefix, owner, kinds)``: values ``prefix + marked[start:end]``."""
 
 
-_AZ_ONLY = bytes(c if 0x61 <= c <= 0x7A else 0x20 for c in range(256))
 _NUMBER_WORD_BYTES = {w.encode("ascii"): "n:" + d for w, d in _NUMBER_WORDS.items()}
 _DATE_NAMES = frozenset(w.encode("ascii") for w in _DATE_WORDS)
 
@@ -385,20 +384,60 @@ def _batch_values(
         if title and "<" in title:
             found += ["t:" + " ".join(t.lower().split()) for t in _TITLE_TICKER.findall(title)]
         n_dates = len(found)
-        if len(text) <= _NUMBER_WORD_CHARS:
-            if ascii_texts[i]:
-                # [a-z]+ runs of an ASCII text: every other byte made a space, then split.
-                words = set(text.encode("ascii").lower().translate(_AZ_ONLY).split())
-                found += [_NUMBER_WORD_BYTES[w] for w in words & _NUMBER_WORD_BYTES.keys()]
-            else:
-                words_s = set(_WORD.findall(text.lower()))
-                found += ["n:" + _NUMBER_WORDS[w] for w in words_s & _NUMBER_WORD_SET]
+        if len(text) <= _NUMBER_WORD_CHARS and not ascii_texts[i]:
+            words = set(_WORD.findall(text.lower()))
+            found += ["n:" + _NUMBER_WORDS[w] for w in words & _NUMBER_WORD_SET]
         strings += found
         extra_owner += [i] * len(found)
         extra_kinds += [DATE] * n_dates + [FIGURE] * (len(found) - n_dates)
+    short_ascii = ascii_texts & (
+        np.fromiter(map(len, texts), np.int64, len(texts)) <= _NUMBER_WORD_CHARS
+    )
+    for i, word in _ascii_number_words(marked, marked_starts, short_ascii):
+        strings.append(word)
+        extra_owner.append(i)
+        extra_kinds.append(FIGURE)
     owners.append(np.array(extra_owner, dtype=np.int64))
     kinds.append(np.array(extra_kinds, dtype=np.uint32))
     return _Values(strings, np.concatenate(owners).astype(np.int64), np.concatenate(kinds), ranges)
+
+
+_AZ_CODE = np.zeros(256, dtype=np.int64)
+_AZ_CODE[0x61:0x7B] = np.arange(1, 27)
+_NUMBER_SHAPES = np.zeros(27 * 27 * 16, dtype=bool)
+for _w in _NUMBER_WORDS:
+    _NUMBER_SHAPES[(_AZ_CODE[ord(_w[0])] * 27 + _AZ_CODE[ord(_w[-1])]) * 16 + len(_w)] = True
+
+
+def _ascii_number_words(
+    marked: bytes, marked_starts: I64, texts: npt.NDArray[np.bool_]
+) -> list[tuple[int, str]]:
+    """``(text, "n:<digits>")`` for every English number word of the chosen (ASCII) texts.
+
+    A number word counts when it is a whole ``[a-z]+`` run of the lower-cased text (as
+    ``_WORD`` reads it). Runs are found in ``marked`` with numpy; only runs whose first and
+    last letter and length fit some number word are read as bytes.
+    """
+    chosen = np.flatnonzero(texts)
+    if not len(chosen):
+        return []
+    data = np.frombuffer(marked, dtype=np.uint8)
+    letter = np.zeros(len(data) + 2, dtype=bool)
+    letter[1:-1] = (data >= 0x61) & (data <= 0x7A)
+    edges = np.flatnonzero(letter[1:] != letter[:-1])
+    starts, ends = edges[0::2], edges[1::2]
+    owner = np.searchsorted(marked_starts, starts, side="right") - 1
+    size = ends - starts
+    shape = (_AZ_CODE[data[starts]] * 27 + _AZ_CODE[data[ends - 1]]) * 16 + np.minimum(size, 15)
+    keep = texts[owner] & (size >= 3) & (size <= 9) & _NUMBER_SHAPES[shape]
+    out = []
+    for a, b, i in zip(
+        starts[keep].tolist(), ends[keep].tolist(), owner[keep].tolist(), strict=True
+    ):
+        value = _NUMBER_WORD_BYTES.get(marked[a:b])
+        if value is not None:
+            out.append((i, value))
+    return out
 
 
 def _kinds(n: int, kind: int) -> U32:
