@@ -36,6 +36,7 @@ from typing import Any, TypeVar
 from normnews.clean.census import LineCensus
 from normnews.config import JobConfig
 from normnews.dedup import Deduper, HistoryIndex, Match, effective_params
+from normnews.dedup.evidence import SENTENCE_BANDS, SENTENCE_ROWS
 from normnews.dedup.signatures import Permutations
 from normnews.errors import (
     AlreadyPublished,
@@ -51,7 +52,7 @@ from normnews.hashing import stable_id
 from normnews.ingest.discover import InputFile, discover
 from normnews.ingest.readers import ReadStats, content_key, read_file
 from normnews.model import Duplicate, RawRecord, Reject
-from normnews.output.manifest import Manifest, manifest_path
+from normnews.output.manifest import Manifest, manifest_path, survivor_fallback
 from normnews.output.publish import Move, pending_publish, publish, recover, write_atomic
 from normnews.output.writer import DatasetWriter, duplicate_row, open_writers, reject_row
 from normnews.process import (
@@ -478,6 +479,7 @@ def _run_staged(
     writers = open_writers(staging, run_date=day, run_id=run_id)
     deduper = Deduper(config.dedup, history=history, spill_dir=staging / "_spill")
     spool: list[Path] = []
+    dated: dict[str, list[int]] = {}
 
     pending_rejects: list[dict[str, Any]] = []
     first_rejects: list[dict[str, Any]] = []
@@ -513,9 +515,14 @@ def _run_staged(
                     result.signatures,
                     result.published,
                     result.lengths,
+                    result.evidence,
                 )
             edit_steps.update(result.edit_steps)
             text_stats.merge(result.text_stats)
+            for source, (seen, with_date) in result.dated.items():
+                total = dated.setdefault(source, [0, 0])
+                total[0] += seen
+                total[1] += with_date
             done += batch.items
             report("process", done, None)
     writers["rejects"].write_rows(pending_rejects)
@@ -560,7 +567,13 @@ def _run_staged(
         status="ok",
         config=config.to_dict(),
         fingerprint=config.fingerprint(),
-        lsh={"bands": bands, "rows": rows, "num_perm": config.dedup.num_perm},
+        lsh={
+            "bands": bands,
+            "rows": rows,
+            "num_perm": config.dedup.num_perm,
+            "sentence_bands": SENTENCE_BANDS,
+            "sentence_rows": SENTENCE_ROWS,
+        },
         inputs=[
             {
                 "path": f.relpath,
@@ -574,14 +587,22 @@ def _run_staged(
         counts={
             **counts,
             "rejects_by_reason": dict(sorted(reject_reasons.items())),
+            "duplicates_by_reason": dict(
+                sorted(Counter(m.reason for m in matches.values()).items())
+            ),
             "edits_by_step": dict(sorted(edit_steps.items())),
         },
         text=text_stats.to_manifest(),
         learned_lines=text_stats.learned_lines(),
-        dedup=duplicate_stats(
-            ((m.similarity, m.method, m.duplicate_of) for m in matches.values()),
-            config.dedup.threshold,
-        ),
+        dedup={
+            **survivor_fallback(
+                config.dedup.survivor, sorted(s for s, (_, d) in dated.items() if d == 0)
+            ),
+            **duplicate_stats(
+                ((m.similarity, m.method, m.duplicate_of) for m in matches.values()),
+                config.dedup.threshold,
+            ),
+        },
         started_at=started.isoformat(timespec="seconds"),
     )
     rate = n_rejects / records_in if records_in else 0.0
@@ -782,6 +803,7 @@ def _split_spool(
                     m.duplicate_of,
                     m.similarity,
                     m.method,
+                    m.reason,
                 )
                 rows.append(duplicate_row(dup, row["title"]))
             writers["duplicates"].write_rows(rows)

@@ -25,7 +25,7 @@ from normnews.clean.boilerplate import FREQUENT
 from normnews.clean.census import line_keys, site_of
 from normnews.clean.evidence import evidence_keys
 from normnews.config import JobConfig
-from normnews.dedup import Signer, permutations
+from normnews.dedup import EvidenceMaker, Signer, permutations
 from normnews.dedup.signatures import Permutations
 from normnews.hashing import stable_id
 from normnews.model import Article, Edit, RawRecord, Reject
@@ -60,13 +60,19 @@ class BatchResult:
     published: list[int | None] = field(default_factory=list)
     lengths: list[int] = field(default_factory=list)
     signatures: Any = None
+    evidence: Any = None
+    """``(n, evidence.WIDTH)`` uint32 dedup evidence (values, sentence keys, edit signature)."""
     rejects: list[Reject] = field(default_factory=list)
     edit_steps: Counter[str] = field(default_factory=Counter)
     text_stats: TextStats = field(default_factory=TextStats)
+    dated: dict[str, list[int]] = field(default_factory=dict)
+    """Per source file: ``[articles, articles with a published time]`` (the survivor rule's
+    fallback is recorded for feeds without any)."""
 
 
 _SETUP: WorkerSetup | None = None
 _SIGNER: Signer | None = None
+_EVIDENCE: EvidenceMaker | None = None
 
 
 def init_worker(setup: WorkerSetup, *, watch_parent: bool = False) -> None:
@@ -78,9 +84,10 @@ def init_worker(setup: WorkerSetup, *, watch_parent: bool = False) -> None:
             by SIGKILL never tells its pool to stop, and a forked worker keeps the queue's
             write end open, so it would otherwise wait for work forever.
     """
-    global _SETUP, _SIGNER
+    global _SETUP, _SIGNER, _EVIDENCE
     _SETUP = setup
     _SIGNER = None
+    _EVIDENCE = None
     if watch_parent:
         threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
@@ -195,10 +202,12 @@ def process_batch(batch: ScratchBatch) -> BatchResult:
     Returns:
         What dedup needs of the batch's articles, and its rejects, in input order.
     """
-    global _SIGNER
+    global _SIGNER, _EVIDENCE
     assert _SETUP is not None, "init_worker was not called"
     if _SIGNER is None:
         _SIGNER = Signer(_SETUP.config.dedup, _SETUP.permutations)
+    if _EVIDENCE is None:
+        _EVIDENCE = EvidenceMaker(_SETUP.config.dedup)
     out = BatchResult()
     articles: list[Article] = []
     items = unpark(batch)
@@ -230,12 +239,19 @@ def process_batch(batch: ScratchBatch) -> BatchResult:
                 site=site_of(done.url, done.source),
                 learned_reason=FREQUENT,
             )
-    out.signatures, out.exact_keys = _SIGNER.signatures_and_keys([a.text for a in articles])
+    texts = [a.text for a in articles]
+    out.signatures, out.exact_keys, norms, edit = _SIGNER.sign_with(texts, _EVIDENCE.edit_signer)
+    out.evidence = _EVIDENCE.rows(
+        [a.title for a in articles], texts, out.exact_keys, norms, edit_signatures=edit
+    )
     out.article_ids = [a.article_id for a in articles]
     out.published = [_micros(a.published) for a in articles]
     out.lengths = [len(a.text) for a in articles]
     for article in articles:
         out.edit_steps.update(step_counts(article.edits))
+        seen = out.dated.setdefault(article.source, [0, 0])
+        seen[0] += 1
+        seen[1] += article.published is not None
     if articles:
         out.articles_path = batch.articles_path
         write_articles(articles, out.exact_keys, out.published, Path(out.articles_path))

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.dataset as pds
 import pyarrow.parquet as pq
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 """Bumped whenever a column is added; columns are never renamed or removed."""
 
 EDIT_TYPE = pa.struct([("step", pa.string()), ("detail", pa.string())])
@@ -44,6 +44,8 @@ DUPLICATES = pa.schema(
         pa.field("similarity", pa.float64(), nullable=False),
         pa.field("method", pa.string(), nullable=False),
         pa.field("title", pa.string()),
+        # Added in schema version 2 (null in files written before).
+        pa.field("reason", pa.string()),
     ],
     metadata={"normnews.schema_version": SCHEMA_VERSION, "normnews.dataset": "duplicates"},
 )
