@@ -346,3 +346,18 @@ def test_a_bomb_of_line_breaks_is_too_large_not_a_hang(tmp_path: Path):
     (found,) = discover(tmp_path)
     items = list(read_file(found, LimitsConfig(max_records_per_file=1000)))
     assert _summary(items) == [(None, "too_large")]
+
+
+def test_an_in_root_link_inside_a_linked_folder_is_read(tmp_path: Path):
+    """A linked folder's files are opened inside the whole input directory, like every other
+    file: a relative link in it to a file elsewhere in the input is read, not an
+    ``outside_input`` reject."""
+    inp = tmp_path / "in"
+    (inp / ".feeds").mkdir(parents=True)
+    (inp / "sub").mkdir()
+    (inp / "sub" / "y.jsonl").write_text(feed_lines(2), encoding="utf-8")
+    (inp / ".feeds" / "rel.jsonl").symlink_to("../sub/y.jsonl")
+    (inp / "linked").symlink_to(".feeds", target_is_directory=True)
+    files = {f.relpath: f for f in discover(inp)}
+    assert set(files) == {"linked/rel.jsonl", "sub/y.jsonl"}
+    assert _summary(list(read_file(files["linked/rel.jsonl"]))) == [(0, "ok"), (1, "ok")]
