@@ -361,3 +361,15 @@ def test_an_in_root_link_inside_a_linked_folder_is_read(tmp_path: Path):
     files = {f.relpath: f for f in discover(inp)}
     assert set(files) == {"linked/rel.jsonl", "sub/y.jsonl"}
     assert _summary(list(read_file(files["linked/rel.jsonl"]))) == [(0, "ok"), (1, "ok")]
+
+
+def test_an_unterminated_quote_on_one_over_long_line_is_one_reject(tmp_path: Path):
+    """A quote that never closes on a single line longer than ``max_record_bytes`` is one
+    ``too_large`` reject; reading the file again from the line after it passes over that line
+    instead of failing on it, so the rows after it are articles and no ``read_error`` appears."""
+    body = ["title,text", 'A,"' + "x" * 3000]
+    body += [f"Row {i},plain text number {i}" for i in range(3)]
+    (tmp_path / "feed.csv").write_text("\n".join(body) + "\n", encoding="utf-8")
+    (found,) = discover(tmp_path)
+    items = list(read_file(found, LimitsConfig(max_record_bytes=1024)))
+    assert _summary(items) == [(0, "too_large"), (1, "ok"), (2, "ok"), (3, "ok")]
