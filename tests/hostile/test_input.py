@@ -373,3 +373,15 @@ def test_an_unterminated_quote_on_one_over_long_line_is_one_reject(tmp_path: Pat
     (found,) = discover(tmp_path)
     items = list(read_file(found, LimitsConfig(max_record_bytes=1024)))
     assert _summary(items) == [(0, "too_large"), (1, "ok"), (2, "ok"), (3, "ok")]
+
+
+def test_a_streamed_json_bomb_of_brackets_stops_at_the_depth_cap(tmp_path: Path):
+    """A small ``.json.gz`` that unpacks to millions of ``[`` (streamed, being over
+    ``max_record_bytes``) stops with one ``bad_json`` reject naming the nesting once the cap
+    is passed, instead of scanning every bracket; the item before it is kept."""
+    doc = b'[{"text": "kept"}, ' + b"[" * 3_000_000
+    (tmp_path / "deep.json.gz").write_bytes(gzip.compress(doc, 9))
+    (found,) = discover(tmp_path)
+    items = list(read_file(found, LimitsConfig(max_record_bytes=1024)))
+    assert _summary(items) == [(0, "ok"), (1, "bad_json")]
+    assert isinstance(items[1], Reject) and "nested deeper than" in items[1].detail
