@@ -6,7 +6,10 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 import stat
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -385,3 +388,48 @@ def test_a_streamed_json_bomb_of_brackets_stops_at_the_depth_cap(tmp_path: Path)
     items = list(read_file(found, LimitsConfig(max_record_bytes=1024)))
     assert _summary(items) == [(0, "ok"), (1, "bad_json")]
     assert isinstance(items[1], Reject) and "nested deeper than" in items[1].detail
+
+
+def _without_read_override() -> list[str] | None:
+    """A command prefix under which file permissions apply to this user (``None``: none)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    probe = subprocess.run(
+        [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--", "true"],
+        capture_output=True,
+        check=False,
+    )
+    return None if probe.returncode else [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+
+
+@pytest.mark.slow
+def test_permission_denied_input_is_a_reject_row_on_every_run(tmp_path: Path):
+    """A file and a folder the job may not read are one ``unreadable`` reject row each, with
+        the real CLI (as root, with the capability to override permissions dropped): the other
+        records are articles, and every later run of the same day tries them again (exit 0, not 74,
+    though the third run repeats the second one's id)."""
+    prefix = _without_read_override()
+    if prefix is None:
+        pytest.skip("root without setpriv: permissions cannot be made to apply")
+    inp, out = tmp_path / "in", tmp_path / "o"
+    (inp / "locked").mkdir(parents=True)
+    (inp / "feed.jsonl").write_text(feed_lines(3), encoding="utf-8")
+    (inp / "denied.jsonl").write_text(feed_lines(2, start=10), encoding="utf-8")
+    (inp / "locked" / "more.jsonl").write_text(feed_lines(2, start=20), encoding="utf-8")
+    (inp / "denied.jsonl").chmod(0)
+    (inp / "locked").chmod(0)
+    command = [*prefix, sys.executable, "-m", "normnews", "run", str(inp), "--out", str(out)]
+    command += ["--run-date", DAY, "--workers", "1", "--max-error-rate", "1"]
+    try:
+        for _ in range(3):
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            assert done.returncode == 0, done.stdout + done.stderr
+    finally:
+        (inp / "locked").chmod(0o755)
+    rejects = sorted((r["source"], r["reason"]) for r in rows(out, "rejects"))
+    # The third run repeats the second one's id, so it rewrites the same part files.
+    assert rejects == [("denied.jsonl", "unreadable")] * 2 + [("locked", "unreadable")] * 2
+    assert len(rows(out, "articles")) == 3
