@@ -168,11 +168,17 @@ def _refuse_published(config: JobConfig, run_id: str) -> None:
     are skipped before this point; reaching it means the ledger lost them (deleted, restored
     from an older copy), and running on would publish part files of the same names again and
     match every article against its own history entry.
+
+    A run whose ledger part is still there did not lose its record: the inputs it planned again
+    are the ones it could not open (a dangling link, a file gone or denied), which are never
+    recorded and so are tried on every run; rerunning them rewrites the same names.
     """
     if config.reprocess:
         return
     out = config.out_dir
     part = f"run_date={config.run_date.isoformat()}"
+    if (out / STATE_DIR / "ledger" / part / f"part-{run_id}.parquet").exists():
+        return
     found = [manifest_path(out, run_id)] if manifest_path(out, run_id).exists() else []
     for name in ("articles", "duplicates", "rejects"):
         found += sorted((out / name / part).glob(f"part-{run_id}-*"))
