@@ -43,6 +43,7 @@ from typing import Any
 
 from normnews.clean import normalise, step_counts
 from normnews.clean.census import LineCensus, line_keys, line_norm
+from normnews.clean.evidence import evidence_keys
 from normnews.clean.reflow import collapse, reflow
 from normnews.clean.repair import repair
 from normnews.config import CleanConfig, RepairConfig
@@ -58,47 +59,91 @@ CLEAN = CleanConfig()
 SITES = {"bbc": "The Daily Courier", "reuters": "Wire Desk Online"}
 SITE_HOSTS = {"bbc": "dailycourier.example.com", "reuters": "wiredesk.example.net"}
 
-# Our own boilerplate pool (written for this benchmark). {site} and {n} vary per article.
-TOP_LINES = [
-    "Share this article",
-    "Facebook Twitter Email",
-    "Skip to content",
-    "Advertisement",
-    "Follow us on Twitter",
-    "Sign In | Register",
-    "{site} Morning Briefing",
-]
-MIDDLE_LINES = [
-    "ADVERTISEMENT",
-    "Story continues below advertisement",
-    "Read more: Council tax rises for {n}th year",
-    "Sign up for our daily newsletter",
-    "Click here to get the {site} app",
-    "Related: Markets slide as oil tops ${n}",
-]
-BOTTOM_BLOCKS = [
-    ["Related Posts", "Council tax rises for {n}th year", "New bridge opens to traffic"],
-    [
-        "Leave a Reply",
-        "Your email address will not be published. Required fields are marked *",
-        "Comment",
-        "Name *",
-        "Email *",
-        "Website",
-        "Save my name, email, and website in this browser for the next time I comment.",
+# Our own boilerplate pools (written for this benchmark). {site} and {n} vary per article.
+# Every pool is split in two: the cleaner was tuned on the "tune" half; the "held_out" half
+# (lines and title forms in shapes no rule names) was written apart and is what the targets
+# are reported on. Keep the split: moving a held-out line into the tune half, or writing a
+# rule for one, makes the held-out figure meaningless.
+TOP_LINES = {
+    "tune": [
+        "Share this article",
+        "Facebook Twitter Email",
+        "Skip to content",
+        "Advertisement",
+        "Follow us on Twitter",
+        "Sign In | Register",
+        "{site} Morning Briefing",
     ],
-    [
-        "We use cookies to give you the best experience on our website. "
-        "By continuing you agree to our cookie policy."
+    "held_out": [
+        "Listen to this story",
+        "Jump to comments",
+        "Open in the app",
+        "Gift this article",
+        "Save for later",
+        "Sections",
+        "{site} Live Updates",
     ],
-    ["© 2024 {site}. All rights reserved."],
-    ["Privacy Policy | Terms of Use | Contact Us"],
-    ["window.dataLayer = window.dataLayer || []; function gtag(){{dataLayer.push(arguments);}}"],
-    ["{n} Comments"],
-    ["More from {site}", "{site} Plus members read first"],
-]
-TEMPLATE_ONLY = ["{site} Morning Briefing", "More from {site}", "{site} Plus members read first"]
+}
+MIDDLE_LINES = {
+    "tune": [
+        "ADVERTISEMENT",
+        "Story continues below advertisement",
+        "Read more: Council tax rises for {n}th year",
+        "Sign up for our daily newsletter",
+        "Click here to get the {site} app",
+        "Related: Markets slide as oil tops ${n}",
+    ],
+    "held_out": [
+        "Continue reading below",
+        "Sponsored message",
+        "WATCH: Floods sweep through river towns",
+        "Get breaking news alerts from {site}",
+        "Most read on {site}",
+        "Article continues after this message",
+    ],
+}
+BOTTOM_BLOCKS = {
+    "tune": [
+        ["Related Posts", "Council tax rises for {n}th year", "New bridge opens to traffic"],
+        [
+            "Leave a Reply",
+            "Your email address will not be published. Required fields are marked *",
+            "Comment",
+            "Name *",
+            "Email *",
+            "Website",
+            "Save my name, email, and website in this browser for the next time I comment.",
+        ],
+        [
+            "We use cookies to give you the best experience on our website. "
+            "By continuing you agree to our cookie policy."
+        ],
+        ["© 2024 {site}. All rights reserved."],
+        ["Privacy Policy | Terms of Use | Contact Us"],
+        [
+            "window.dataLayer = window.dataLayer || []; "
+            "function gtag(){{dataLayer.push(arguments);}}"
+        ],
+        ["{n} Comments"],
+        ["More from {site}", "{site} Plus members read first"],
+    ],
+    "held_out": [
+        ["You might also like", "Bridge plan wins approval", "Rail strike called off"],
+        ["Post your comment", "Your name", "Your email (will not be shown)", "Remember me"],
+        ["Manage cookie preferences"],
+        ["Copyright {site} Media Group. Registered office: 1 Quay Street."],
+        ["Imprint | Data protection | Subscriptions"],
+        ["var _tq = _tq || []; _tq.push(['track', 'pageview']);"],
+        ["Was this article helpful? Yes No"],
+        ["Follow {site} on Mastodon", "Report an error"],
+    ],
+}
+TEMPLATE_ONLY = {
+    "tune": ["{site} Morning Briefing", "More from {site}", "{site} Plus members read first"],
+    "held_out": ["{site} Live Updates", "Most read on {site}", "Report an error"],
+}
 """Lines no phrase rule knows: only the census (same line on many of the site's pages) can."""
+SPLITS = ("tune", "held_out")
 
 SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z0-9\"“‘(])")
 UNDEFINED_CP1252 = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
@@ -169,18 +214,31 @@ def debris(text: str, rng: random.Random) -> str:
     return text.replace("$", "#36;")
 
 
-def title_variants(title: str, key: str, rng: random.Random) -> list[str]:
+def title_variants(title: str, key: str, rng: random.Random, split: str) -> list[str]:
     site = SITES[key]
-    variants = [
-        f"{title} 0",
-        f"{title} | {site}",
-        f"{site.upper()} | {title}",
-        title.upper(),
-        f"{title} - {SITE_HOSTS[key]}",
-        title.replace("'", "’").replace('"', "“"),
-        sloppy_mojibake(typographic(title.replace("'", "’"))) + " 0",
-        f"{title} ({rng.randint(1, 40)})",
-    ]
+    n = rng.randint(1, 40)
+    if split == "tune":
+        variants = [
+            f"{title} 0",
+            f"{title} | {site}",
+            f"{site.upper()} | {title}",
+            title.upper(),
+            f"{title} - {SITE_HOSTS[key]}",
+            title.replace("'", "’").replace('"', "“"),
+            sloppy_mojibake(typographic(title.replace("'", "’"))) + " 0",
+            f"{title} ({n})",
+        ]
+    else:
+        variants = [
+            f"{title} ({n} comments)",
+            f"{title} {n} Comments",
+            f"{title} – World News Today",
+            f"{title} {title} 0",
+            f"{title} :: {site}",
+            f"{site}: {title}",
+            f"{title.lower()} » {site}",
+            f"{title} [{n}]",
+        ]
     rng.shuffle(variants)
     return variants[:3]
 
@@ -221,7 +279,9 @@ def build_articles(rng: random.Random) -> list[dict[str, Any]]:
     return picked
 
 
-def damage(article: dict[str, Any], kind: str, rng: random.Random) -> dict[str, Any]:
+def damage(
+    article: dict[str, Any], kind: str, rng: random.Random, split: str = "tune"
+) -> dict[str, Any]:
     """Plant one kind of damage (or all) into the documented form of an article."""
     key = article["key"]
     paragraphs = article["doc"].split("\n\n")
@@ -271,18 +331,20 @@ def damage(article: dict[str, Any], kind: str, rng: random.Random) -> dict[str, 
             repaired.append(paragraphs[i])
             paragraphs[i] = debris(paragraphs[i], rng)
     if "boilerplate" in kinds:
-        top = plant_lines(rng.sample(TOP_LINES, 2), key, rng)
-        middle = plant_lines(rng.sample(MIDDLE_LINES, 2), key, rng)
+        top = plant_lines(rng.sample(TOP_LINES[split], 2), key, rng)
+        middle = plant_lines(rng.sample(MIDDLE_LINES[split], 2), key, rng)
         bottom = [
-            line for block in rng.sample(BOTTOM_BLOCKS, 3) for line in plant_lines(block, key, rng)
+            line
+            for block in rng.sample(BOTTOM_BLOCKS[split], 3)
+            for line in plant_lines(block, key, rng)
         ]
         at = rng.randint(1, max(1, len(paragraphs) - 1))
         paragraphs = top + paragraphs[:at] + middle + paragraphs[at:] + bottom
         planted.extend(top + middle + bottom)
         site = SITES[key]
-        template_only.extend(t.format(site=site) for t in TEMPLATE_ONLY)
+        template_only.extend(t.format(site=site) for t in TEMPLATE_ONLY[split])
     if "title" in kinds:
-        variants = title_variants(article["title"], key, rng)
+        variants = title_variants(article["title"], key, rng, split)
         at = rng.randint(1, max(1, len(paragraphs) - 1))
         paragraphs = [variants[0], *paragraphs[:at], variants[1], *paragraphs[at:]]
         paragraphs.append(variants[2])
@@ -341,28 +403,35 @@ def planted_benchmark(rng: random.Random) -> dict[str, Any]:
         "changed_by_step": dict(clean_changes),
         "examples": clean_examples[:12],
     }
-    for kind in kinds:
-        for with_census in (False, True):
-            if kind != "boilerplate" and kind != "all" and with_census:
-                continue
-            local = random.Random(f"{SEED}-{kind}")
-            variants = []
-            for article in articles:
-                if kind == "hard_wrap":
-                    if article["key"] != "bbc":
-                        continue
-                    variants.append((article, {"text": hard_wrap(article["doc"], local)}))
-                else:
-                    variants.append((article, damage(article, kind, local)))
-            frequent: frozenset[int] = frozenset()
-            if with_census:
-                census = LineCensus()
-                for article, variant in variants:
-                    census.add(line_keys(variant["text"]), article["key"])
-                frequent = census.frequent(CLEAN)
-            results[kind + (" + census" if with_census else "")] = score_variants(
-                kind, variants, frequent
-            )
+    for index, split in enumerate(SPLITS):
+        # The articles are split too: each half of the pools damages its own half of them.
+        half = articles[index::2]
+        results[split] = rows = {}
+        for kind in kinds:
+            for with_census in (False, True):
+                if kind != "boilerplate" and kind != "all" and with_census:
+                    continue
+                local = random.Random(f"{SEED}-{split}-{kind}")
+                variants = []
+                for article in half:
+                    if kind == "hard_wrap":
+                        if article["key"] != "bbc":
+                            continue
+                        variants.append((article, {"text": hard_wrap(article["doc"], local)}))
+                    else:
+                        variants.append((article, damage(article, kind, local, split)))
+                frequent: frozenset[int] = frozenset()
+                if with_census:
+                    census = LineCensus()
+                    for article, variant in variants:
+                        keys = line_keys(variant["text"])
+                        census.add(
+                            keys + evidence_keys(variant["text"], article["title"]), article["key"]
+                        )
+                    frequent = census.frequent(CLEAN)
+                rows[kind + (" + census" if with_census else "")] = score_variants(
+                    kind, variants, frequent
+                )
     return results
 
 
@@ -579,7 +648,7 @@ def ftfy_cases() -> dict[str, Any]:
     for name in ("in-the-wild", "synthetic", "language-names", "negative", "known-failures"):
         cases = json.loads((base / f"{name}.json").read_text(encoding="utf-8"))
         row: Counter[str] = Counter()
-        misses = []
+        misses: list[str] = []
         for case in cases:
             original, fixed = case["original"], case["fixed"]
             ours = repair(original, REPAIR)[0]
@@ -674,6 +743,10 @@ def pct(x: float) -> str:
     return f"{100 * x:.2f}%"
 
 
+def _kind_rows(planted: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(split, kind, row) for split in SPLITS for kind, row in planted[split].items()]
+
+
 def markdown(res: dict[str, Any]) -> str:
     lines = [
         "# Cleaning quality (normnews.clean)",
@@ -684,49 +757,46 @@ def markdown(res: dict[str, Any]) -> str:
         f"- seed: {res['seed']}; {N_PER_SOURCE} BBC + {N_PER_SOURCE} Reuters-21578 articles",
         "- config: default `RepairConfig()` / `CleanConfig()`",
         "",
-        "## Targets",
+        "## Targets (held-out half: pools, title forms and articles the cleaner was not tuned on)",
         "",
-        "| target | goal | reached |",
-        "|---|---|---|",
+        "| target | goal | held-out | tune half |",
+        "|---|---|---|---|",
     ]
-    planted = res["planted"]
-    for name, key in (
-        ("planted title repeats removed", "title"),
-        (
-            "planted boilerplate removed (phrase rules only, incl. site-template lines)",
-            "boilerplate",
-        ),
-        ("planted boilerplate removed (with census)", "boilerplate + census"),
-        ("planted truncations removed", "truncation"),
+    held, tune = res["planted"]["held_out"], res["planted"]["tune"]
+    for name, key, goal in (
+        ("planted title repeats removed", "title", "≥ 99%"),
+        ("unseen boilerplate removed (phrase rules only)", "boilerplate", "≥ 97%"),
+        ("unseen boilerplate removed (with census)", "boilerplate + census", "≥ 97%"),
+        ("planted truncations removed", "truncation", "≥ 97%"),
     ):
-        lines.append(f"| {name} | ≥ 98% | {pct(planted[key]['removed_share'])} |")
-        if key == "boilerplate":
-            lines.append(
-                "| planted boilerplate removed (phrase rules only, known furniture only) | "
-                f"≥ 98% | {pct(planted[key]['removed_share_without_template_only_lines'])} |"
-            )
-    rows = [v for k, v in planted.items() if k != "clean_unchanged"]
-    worst = min(v["genuine_kept_share"] for v in rows)
-    worst_clean = min(v["genuine_kept_vs_clean_output_share"] for v in rows)
-    lines.append(f"| genuine sentences kept (worst kind, vs input) | ≥ 99.5% | {pct(worst)} |")
+        lines.append(
+            f"| {name} | {goal} | {pct(held[key]['removed_share'])} | "
+            f"{pct(tune[key]['removed_share'])} |"
+        )
+    for split_rows, label in ((held, "held-out"), (tune, "tune")):
+        worst = min(v["genuine_kept_vs_clean_output_share"] for v in split_rows.values())
+        lines.append(
+            f"| genuine sentences kept (worst kind, vs the clean article's own output), "
+            f"{label} | ≥ 99.7% | {pct(worst)} | |"
+        )
+    worst_input = min(v["genuine_kept_share"] for v in held.values())
     lines.append(
-        f"| genuine sentences kept (worst kind, vs the clean article's own output) | ≥ 99.5% "
-        f"| {pct(worst_clean)} |"
+        f"| genuine sentences kept (worst kind, vs input), held-out | (info) | "
+        f"{pct(worst_input)} | |"
     )
     lines.append(
         f"| clean articles unchanged apart from documented normalisation | ≥ 99% | "
-        f"{pct(planted['clean_unchanged']['share'])} |"
+        f"{pct(res['planted']['clean_unchanged']['share'])} | |"
     )
-    lines.append(f"| scrapinghub F1 | ≥ 0.85 | {res['scrapinghub']['normnews']['f1']:.3f} |")
-    lines += ["", "## Planted damage (per kind)", ""]
+    lines.append(f"| scrapinghub F1 | ≥ 0.87 | {res['scrapinghub']['normnews']['f1']:.3f} | |")
+    planted = res["planted"]
+    lines += ["", "## Planted damage (per half and kind)", ""]
     lines.append(
-        "| kind | articles | planted | removed/repaired | before-cut kept | genuine kept "
+        "| half | kind | articles | planted | removed/repaired | before-cut kept | genuine kept "
         "(vs input) | genuine kept (vs clean-article output) |"
     )
-    lines.append("|---|---|---|---|---|---|---|")
-    for kind, row in planted.items():
-        if kind == "clean_unchanged":
-            continue
+    lines.append("|---|---|---|---|---|---|---|---|")
+    for split, kind, row in _kind_rows(planted):
         share = row.get("removed_share", row.get("repaired_share"))
         if kind == "hard_wrap":
             share = row["identical_to_unwrapped_share"]
@@ -734,7 +804,8 @@ def markdown(res: dict[str, Any]) -> str:
         if "repaired_share" in row and "removed_share" in row:
             extra = f" (repaired {pct(row['repaired_share'])})"
         lines.append(
-            f"| {kind} | {row['articles']} | {row.get('planted', row.get('to_repair', '-'))} | "
+            f"| {split} | {kind} | {row['articles']} | "
+            f"{row.get('planted', row.get('to_repair', '-'))} | "
             f"{pct(share) if share is not None else '-'}{extra} | "
             f"{pct(row['sentences_before_cut_kept_share']) if 'sentences_before_cut_kept_share' in row else '-'} | "  # noqa: E501
             f"{pct(row['genuine_kept_share'])} ({row['genuine_sentences']}) | "
@@ -764,11 +835,9 @@ def markdown(res: dict[str, Any]) -> str:
         "### Misses and lost sentences (first few per kind)",
         "",
     ]
-    for kind, row in planted.items():
-        if kind == "clean_unchanged":
-            continue
+    for split, kind, row in _kind_rows(planted):
         if row["misses"] or row["lost_sentences"]:
-            lines.append(f"**{kind}**")
+            lines.append(f"**{split}: {kind}**")
             lines += [f"- miss: {m}" for m in row["misses"][:6]]
             lines += [f"- lost: {m}" for m in row["lost_sentences"][:6]]
             lines.append("")

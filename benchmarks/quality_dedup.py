@@ -33,10 +33,15 @@ import platform
 import random
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from normnews.config import CleanConfig, DedupConfig, RepairConfig
-from normnews.dedup import Deduper, Match, Signer, exact_key, shingles
+from normnews.dedup import Deduper, EvidenceMaker, Match, Signer, exact_key, shingles
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import planted_edits
+from labels.score_reuters_pairs import score as score_pairs
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = Path(os.environ.get("NORMNEWS_CORPORA", ROOT.parent / "shared" / "corpora"))
@@ -73,10 +78,16 @@ def _gz(path: Path, mode: str = "rt", encoding: str = "utf-8") -> list[str]:
         return list(fh)
 
 
-def dedup(texts: list[str], published: list[int | None] | None = None) -> dict[int, Match]:
+def dedup(
+    texts: list[str],
+    published: list[int | None] | None = None,
+    titles: list[str | None] | None = None,
+) -> dict[int, Match]:
     signer = Signer(CFG)
+    maker = EvidenceMaker(CFG)
     d = Deduper(CFG)
     pub = published or [None] * len(texts)
+    heads = titles or [None] * len(texts)
     for s in range(0, len(texts), 2000):
         chunk = texts[s : s + 2000]
         d.add_batch(
@@ -85,6 +96,7 @@ def dedup(texts: list[str], published: list[int | None] | None = None) -> dict[i
             signer.signatures(chunk),
             pub[s : s + 2000],
             [len(t) for t in chunk],
+            maker.rows(heads[s : s + 2000], chunk),
         )
     return d.resolve()
 
@@ -110,10 +122,11 @@ def group_eval(
     texts: list[str],
     groups: list[list[str]],
     published: list[int | None] | None = None,
+    titles: list[str | None] | None = None,
 ) -> dict[str, object]:
     index = {k: i for i, k in enumerate(ids)}
     t0 = time.perf_counter()
-    out = dedup(texts, published)
+    out = dedup(texts, published, titles)
     elapsed = time.perf_counter() - t0
     label = clusters_of(len(texts), out)
     found = sum(1 for g in groups if len({label[index[k]] for k in g}) == 1)
@@ -145,6 +158,10 @@ def group_eval(
         "seconds": round(elapsed, 2),
         "merges_outside_groups": len(extra),
         "outside": extra,
+        "merges": [
+            {"removed": ids[i], "kept": ids[int(m.duplicate_of)], "reason": m.reason}
+            for i, m in sorted(out.items())
+        ],
     }
 
 
@@ -169,7 +186,24 @@ def reuters() -> dict[str, object]:
     texts = [clean(r.get("title"), r["body"]) for r in rows]
     ids = [str(r["newid"]) for r in rows]
     g = [[str(x) for x in grp] for grp in groups["normalised_body"]]
-    return group_eval(ids, texts, g)
+    res = group_eval(ids, texts, g, titles=[r.get("title") for r in rows])
+    merges = res.pop("merges")
+    assert isinstance(merges, list)
+    res["labelled_pairs"] = score_pairs(
+        [{"removed": int(m["removed"]), "kept": int(m["kept"])} for m in merges]
+    )
+    res["removed_by_reason"] = dict(Counter(m["reason"] for m in merges))
+    return res
+
+
+def planted_with_edits(rows: list[dict[str, str]]) -> dict[str, object]:
+    texts, titles, truth, kind, half = planted_edits.build(rows, clean)
+    published: list[int | None] = list(range(len(texts)))
+    out = dedup(texts, published, titles)
+    res = planted_edits.score(clusters_of(len(texts), out), truth, kind, half)
+    res["kinds_tuned_on"] = list(planted_edits.KINDS_TUNED)
+    res["kinds_held_out"] = list(planted_edits.KINDS_HELD_OUT)
+    return res
 
 
 def _mojibake(text: str) -> str:
@@ -304,24 +338,12 @@ def planted(rows: list[dict[str, str]]) -> dict[str, object]:
 
 def corpus_near_pairs(texts: list[str]) -> dict[tuple[int, int], tuple[float, float]]:
     """Pairs of texts that meet the dedup rule by exact shingle sets: ``{(a, b): (J, C)}``."""
-    sets = [set(shingles(t)) for t in texts]
-    postings: dict[str, list[int]] = {}
-    for i, sh in enumerate(sets):
-        for x in sh:
-            postings.setdefault(x, []).append(i)
-    out = {}
-    for a, sa in enumerate(sets):
-        shared: dict[int, int] = {}
-        for x in sa:
-            for b in postings[x]:
-                if b > a:
-                    shared[b] = shared.get(b, 0) + 1
-        for b, inter in shared.items():
-            j = inter / (len(sa) + len(sets[b]) - inter)
-            c = inter / min(len(sa), len(sets[b]))
-            if j >= CFG.threshold or (j >= CFG.containment_min_jaccard and c >= CFG.containment):
-                out[(a, b)] = (j, c)
-    return out
+    return planted_edits.shingle_overlaps(
+        texts,
+        lambda j, c: (
+            j >= CFG.threshold or (j >= CFG.containment_min_jaccard and c >= CFG.containment)
+        ),
+    )
 
 
 def _pairs(label: list[int]) -> set[tuple[int, int]]:
@@ -380,10 +402,15 @@ def main() -> None:
             "template_min_docs": CFG.template_min_docs,
             "containment": CFG.containment,
             "containment_min_jaccard": CFG.containment_min_jaccard,
+            "edit_containment": CFG.edit_containment,
+            "edit_min_jaccard": CFG.edit_min_jaccard,
+            "strict_words": CFG.strict_words,
+            "value_tolerance": CFG.value_tolerance,
         },
         "bbc": bbc_res,
         "reuters": reuters(),
         "planted": planted(rows),
+        "planted_with_edits": planted_with_edits(rows),
         "tgcontest": tgcontest(),
     }
     results["seconds"] = round(time.perf_counter() - t0, 1)

@@ -21,6 +21,7 @@ from typer.core import TyperGroup
 from normnews import __version__
 from normnews.config import DedupConfig, JobConfig, find_config_file, load_config
 from normnews.dedup import effective_params, s_curve_text
+from normnews.dedup.evidence import SENTENCE_BANDS, sentence_curve_text
 from normnews.errors import NormnewsError, NothingToDo, error_classes
 from normnews.indexing import compact_index, index_stats, rebuild_index
 from normnews.inspect import explain_file, show_output
@@ -87,6 +88,19 @@ def _s_curve_help() -> str:
         f"permutations, LSH uses {bands} bands × {rows} rows; the chance that a pair with "
         # "\b" keeps click from re-wrapping the table.
         f"Jaccard similarity s becomes a candidate:\n\n\b\n{s_curve_text(bands, rows)}"
+        f"\n\n{SENTENCE_BANDS} more bands key each article by pairs of its sentences (6+ "
+        "words), so a "
+        "copy whose edited words broke many 5-word shingles but few sentences is still "
+        "compared:"
+        f"\n\n\b\n{sentence_curve_text()}\n\n"
+        f"A candidate is a copy at Jaccard >= {defaults.threshold}, or containment >= "
+        f"{defaults.containment} with Jaccard >= {defaults.containment_min_jaccard}, or "
+        f"(edited copies) word-bigram containment >= {defaults.edit_containment} with "
+        f"Jaccard >= {defaults.edit_min_jaccard}; and only when its figures, dates, tickers "
+        f"and names agree (exactly under {defaults.strict_words} words or in tables; else "
+        f"at most {defaults.figure_tolerance:.0%} of the figures, dates and tickers "
+        f"and {defaults.value_tolerance:.0%} of the names may conflict). Marked corrections "
+        "(CORRECTED, RPT) merge with what they correct and are kept."
     )
 
 

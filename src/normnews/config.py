@@ -35,7 +35,7 @@ from typing import Any
 
 from normnews.errors import ConfigError
 
-SURVIVOR_KEYS = ("published", "length", "input_order")
+SURVIVOR_KEYS = ("correction", "published", "length", "input_order")
 """Keys the survivor policy may combine, in any order (see :class:`DedupConfig`)."""
 
 
@@ -93,7 +93,11 @@ class CleanConfig:
             inside it. Default ``True``: an article never has that shape, a page always does.
         boilerplate_min_articles: A short line seen in at least this many distinct articles
             (of the run plus earlier runs) is boilerplate. Default ``5``: a wire story re-sent
-            a few times must not make its own sentences look like a site template.
+            a few times must not make its own sentences look like a site template. The same
+            floors decide the census's other evidence: a short last line that ends this many
+            articles is a sign-off (``Reuter``), a title segment that ends this many titles
+            is the site's name. Frequency never removes a sentence, a line with figures or a
+            table's label.
         boilerplate_min_share: ...and in at least this share of the articles of its site.
             Default ``0.02``.
         boilerplate_max_words: Lines longer than this are never removed on frequency alone.
@@ -153,8 +157,11 @@ class DedupConfig:
             (Chinese, Japanese, Thai). Default ``5``.
         seed: MinHash seed. Fixed so signatures are comparable across runs. Default ``1``.
         survivor: Order of keys that choose which copy is kept. Default
-            ``("published", "length", "input_order")``: earliest published, then longest
-            clean text, then first in input order.
+            ``("correction", "published", "length", "input_order")``: an item marked as a
+            correction or repeat (``CORRECTED -``, ``RPT``) first, then earliest published,
+            then longest clean text, then first in input order. When ``published`` is null
+            for every article of a feed, that key ties and the next one decides (the
+            manifest's ``dedup.survivor_fallback`` names those feeds).
         history: Also deduplicate against articles kept by earlier runs. Default ``True``.
         bucket_cap: In an LSH bucket, each article is compared with at most this many
             better-ranked members. Default ``64``: a bucket of 10,000 template pages costs
@@ -178,6 +185,25 @@ class DedupConfig:
             LSH bands×rows are chosen so that pairs at this similarity become candidates (see
             ``normnews.dedup.lsh_params``); a value at or above ``threshold`` turns the rule
             off and gives the bands×rows of ``threshold`` alone.
+        edit_containment: Word-bigram containment of the smaller text in the larger (from
+            a 64-permutation bigram MinHash) for the *edited* rule: a pair whose 5-gram
+            Jaccard is only ``edit_min_jaccard`` is still a copy when its bigrams are this
+            contained. Default ``0.8``: an edited word breaks five 5-gram shingles but two
+            bigrams, so a copy with a dropped paragraph and edited words keeps its bigrams.
+        edit_min_jaccard: Least 5-gram Jaccard estimate for the edited rule. Default
+            ``0.3``: different stories on one topic share bigrams but hardly any 5-grams.
+        strict_words: Pairs whose shorter text has fewer words than this need exact
+            agreement on their values (figures, dates, tickers, capitalised names): short
+            formulaic items (dividends, earnings tables, market reports) share their
+            template, and the values are the news. Default ``100``.
+        figure_tolerance: For longer pairs, the share of the shorter text's facts (figures,
+            dates, tickers) that may conflict. Default ``0.2``: a rewrite keeps its facts;
+            the same report with other numbers or of another day is other news.
+        value_tolerance: For longer pairs, the share of the shorter text's names that may
+            conflict (each side has values the other lacks). Default ``0.34``: a copy whose
+            edits or lost paragraph touched a few names stays a copy; another story with the
+            same words has mostly other values. Items marked
+            as corrections or repeats are exempt (a correction changes a figure).
     """
 
     enabled: bool = True
@@ -194,6 +220,11 @@ class DedupConfig:
     template_min_docs: int = 20
     containment: float = 0.9
     containment_min_jaccard: float = 0.5
+    edit_containment: float = 0.8
+    edit_min_jaccard: float = 0.3
+    strict_words: int = 100
+    value_tolerance: float = 0.34
+    figure_tolerance: float = 0.2
 
     def __post_init__(self) -> None:
         if self.bucket_cap < 1:
@@ -212,6 +243,19 @@ class DedupConfig:
                 f"dedup.containment_min_jaccard is {self.containment_min_jaccard}; use a value "
                 "in (0, 1] (at or above threshold turns the containment rule off)."
             )
+        for name in ("edit_containment", "edit_min_jaccard"):
+            if not 0.0 < getattr(self, name) <= 1.0:
+                raise ConfigError(f"dedup.{name} is {getattr(self, name)}; use a value in (0, 1].")
+        if not 0.0 <= self.value_tolerance <= 1.0:
+            raise ConfigError(
+                f"dedup.value_tolerance is {self.value_tolerance}; use a value in [0, 1]."
+            )
+        if not 0.0 <= self.figure_tolerance <= 1.0:
+            raise ConfigError(
+                f"dedup.figure_tolerance is {self.figure_tolerance}; use a value in [0, 1]."
+            )
+        if self.strict_words < 0:
+            raise ConfigError(f"dedup.strict_words is {self.strict_words}; use 0 or more.")
         if self.num_perm < 16:
             raise ConfigError(f"dedup.num_perm is {self.num_perm}; use at least 16.")
         if (self.bands is None) != (self.rows is None):

@@ -77,10 +77,11 @@ def rebuild_index(out: Path, cfg: DedupConfig) -> dict[str, Any]:
         days = partition_dates(out / "articles")
         for day in days:
             folder = out / "articles" / f"run_date={day.isoformat()}"
-            table = read_table(folder, columns=["article_id", "text"])
+            table = read_table(folder, columns=["article_id", "title", "text"])
             ids = table.column("article_id").to_pylist()
             texts = table.column("text").to_pylist()
-            rebuild_partition_from_texts(staged, day, ids, texts, cfg)
+            titles = table.column("title").to_pylist()
+            rebuild_partition_from_texts(staged, day, ids, texts, cfg, titles)
             rows += len(ids)
         return {"partitions": len(days), "rows": rows}
 

@@ -87,3 +87,4 @@ class Duplicate:
     duplicate_of: str
     similarity: float
     method: str  # "exact" or "near"
+    reason: str = ""  # exact, near, edited, corrected, changed_values (normnews.dedup.verify)

@@ -37,6 +37,7 @@ from normnews.clean.census import LineCensus
 from normnews.config import JobConfig
 from normnews.dates import undated_feed_warnings
 from normnews.dedup import Deduper, HistoryIndex, Match, effective_params
+from normnews.dedup.evidence import SENTENCE_BANDS, SENTENCE_ROWS
 from normnews.dedup.signatures import Permutations
 from normnews.errors import (
     AlreadyPublished,
@@ -52,7 +53,7 @@ from normnews.hashing import stable_id
 from normnews.ingest.discover import InputFile, discover
 from normnews.ingest.readers import ReadStats, content_key, read_file
 from normnews.model import Duplicate, RawRecord, Reject
-from normnews.output.manifest import Manifest, manifest_path
+from normnews.output.manifest import Manifest, manifest_path, survivor_fallback
 from normnews.output.publish import Move, pending_publish, publish, recover, write_atomic
 from normnews.output.writer import DatasetWriter, duplicate_row, open_writers, reject_row
 from normnews.process import (
@@ -168,11 +169,17 @@ def _refuse_published(config: JobConfig, run_id: str) -> None:
     are skipped before this point; reaching it means the ledger lost them (deleted, restored
     from an older copy), and running on would publish part files of the same names again and
     match every article against its own history entry.
+
+    A run whose ledger part is still there did not lose its record: the inputs it planned again
+    are the ones it could not open (a dangling link, a file gone or denied), which are never
+    recorded and so are tried on every run; rerunning them rewrites the same names.
     """
     if config.reprocess:
         return
     out = config.out_dir
     part = f"run_date={config.run_date.isoformat()}"
+    if (out / STATE_DIR / "ledger" / part / f"part-{run_id}.parquet").exists():
+        return
     found = [manifest_path(out, run_id)] if manifest_path(out, run_id).exists() else []
     for name in ("articles", "duplicates", "rejects"):
         found += sorted((out / name / part).glob(f"part-{run_id}-*"))
@@ -482,6 +489,7 @@ def _run_staged(
     writers = open_writers(staging, run_date=day, run_id=run_id)
     deduper = Deduper(config.dedup, history=history, spill_dir=staging / "_spill")
     spool: list[Path] = []
+    dated: dict[str, list[int]] = {}
 
     pending_rejects: list[dict[str, Any]] = []
     first_rejects: list[dict[str, Any]] = []
@@ -517,11 +525,16 @@ def _run_staged(
                     result.signatures,
                     result.published,
                     result.lengths,
+                    result.evidence,
                 )
             edit_steps.update(result.edit_steps)
             dates_given.update(result.dates_given)
             dates_failed.update(result.dates_failed)
             text_stats.merge(result.text_stats)
+            for source, (seen, with_date) in result.dated.items():
+                total = dated.setdefault(source, [0, 0])
+                total[0] += seen
+                total[1] += with_date
             done += batch.items
             report("process", done, None)
     writers["rejects"].write_rows(pending_rejects)
@@ -568,7 +581,13 @@ def _run_staged(
         status="ok",
         config=config.to_dict(),
         fingerprint=config.fingerprint(),
-        lsh={"bands": bands, "rows": rows, "num_perm": config.dedup.num_perm},
+        lsh={
+            "bands": bands,
+            "rows": rows,
+            "num_perm": config.dedup.num_perm,
+            "sentence_bands": SENTENCE_BANDS,
+            "sentence_rows": SENTENCE_ROWS,
+        },
         inputs=[
             {
                 "path": f.relpath,
@@ -582,14 +601,22 @@ def _run_staged(
         counts={
             **counts,
             "rejects_by_reason": dict(sorted(reject_reasons.items())),
+            "duplicates_by_reason": dict(
+                sorted(Counter(m.reason for m in matches.values()).items())
+            ),
             "edits_by_step": dict(sorted(edit_steps.items())),
         },
         text=text_stats.to_manifest(),
         learned_lines=text_stats.learned_lines(),
-        dedup=duplicate_stats(
-            ((m.similarity, m.method, m.duplicate_of) for m in matches.values()),
-            config.dedup.threshold,
-        ),
+        dedup={
+            **survivor_fallback(
+                config.dedup.survivor, sorted(s for s, (_, d) in dated.items() if d == 0)
+            ),
+            **duplicate_stats(
+                ((m.similarity, m.method, m.duplicate_of) for m in matches.values()),
+                config.dedup.threshold,
+            ),
+        },
         started_at=started.isoformat(timespec="seconds"),
     )
     rate = n_rejects / records_in if records_in else 0.0
@@ -799,6 +826,7 @@ def _split_spool(
                     m.duplicate_of,
                     m.similarity,
                     m.method,
+                    m.reason,
                 )
                 rows.append(duplicate_row(dup, row["title"]))
             writers["duplicates"].write_rows(rows)

@@ -22,9 +22,10 @@ from typing import Any
 from normnews.clean import normalise, step_counts
 from normnews.clean.boilerplate import FREQUENT
 from normnews.clean.census import line_keys, site_of
+from normnews.clean.evidence import evidence_keys
 from normnews.config import JobConfig
 from normnews.dates import parse_date_noted, with_published_raw
-from normnews.dedup import Signer, permutations
+from normnews.dedup import EvidenceMaker, Signer, permutations
 from normnews.dedup.signatures import Permutations
 from normnews.hashing import stable_id
 from normnews.model import Article, Edit, RawRecord, Reject
@@ -59,6 +60,8 @@ class BatchResult:
     published: list[int | None] = field(default_factory=list)
     lengths: list[int] = field(default_factory=list)
     signatures: Any = None
+    evidence: Any = None
+    """``(n, evidence.WIDTH)`` uint32 dedup evidence (values, sentence keys, edit signature)."""
     rejects: list[Reject] = field(default_factory=list)
     edit_steps: Counter[str] = field(default_factory=Counter)
     dates_given: Counter[str] = field(default_factory=Counter)
@@ -66,10 +69,14 @@ class BatchResult:
     dates_failed: Counter[str] = field(default_factory=Counter)
     """...of which the value could not be parsed (``published`` is null), by input file."""
     text_stats: TextStats = field(default_factory=TextStats)
+    dated: dict[str, list[int]] = field(default_factory=dict)
+    """Per source file: ``[articles, articles with a published time]`` (the survivor rule's
+    fallback is recorded for feeds without any)."""
 
 
 _SETUP: WorkerSetup | None = None
 _SIGNER: Signer | None = None
+_EVIDENCE: EvidenceMaker | None = None
 
 
 def init_worker(setup: WorkerSetup, *, watch_parent: bool = False) -> None:
@@ -81,9 +88,10 @@ def init_worker(setup: WorkerSetup, *, watch_parent: bool = False) -> None:
             by SIGKILL never tells its pool to stop, and a forked worker keeps the queue's
             write end open, so it would otherwise wait for work forever.
     """
-    global _SETUP, _SIGNER
+    global _SETUP, _SIGNER, _EVIDENCE
     _SETUP = setup
     _SIGNER = None
+    _EVIDENCE = None
     if watch_parent:
         threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
@@ -147,6 +155,7 @@ def process_record(raw: RawRecord, setup: WorkerSetup) -> Article | Reject:
         repair=config.repair,
         clean=config.clean,
         frequent=setup.frequent,
+        url=raw.url,
     )
     # At most min_words splits: enough to tell a short text, without splitting all of a long one.
     words = len(result.text.split(None, config.clean.min_words))
@@ -190,10 +199,12 @@ def process_batch(batch: ScratchBatch) -> BatchResult:
     Returns:
         What dedup needs of the batch's articles, and its rejects, in input order.
     """
-    global _SIGNER
+    global _SIGNER, _EVIDENCE
     assert _SETUP is not None, "init_worker was not called"
     if _SIGNER is None:
         _SIGNER = Signer(_SETUP.config.dedup, _SETUP.permutations)
+    if _EVIDENCE is None:
+        _EVIDENCE = EvidenceMaker(_SETUP.config.dedup)
     out = BatchResult()
     articles: list[Article] = []
     items = unpark(batch)
@@ -225,12 +236,19 @@ def process_batch(batch: ScratchBatch) -> BatchResult:
                 site=site_of(done.url, done.source),
                 learned_reason=FREQUENT,
             )
-    out.signatures, out.exact_keys = _SIGNER.signatures_and_keys([a.text for a in articles])
+    texts = [a.text for a in articles]
+    out.signatures, out.exact_keys, norms, edit = _SIGNER.sign_with(texts, _EVIDENCE.edit_signer)
+    out.evidence = _EVIDENCE.rows(
+        [a.title for a in articles], texts, out.exact_keys, norms, edit_signatures=edit
+    )
     out.article_ids = [a.article_id for a in articles]
     out.published = [_micros(a.published) for a in articles]
     out.lengths = [len(a.text) for a in articles]
     for article in articles:
         out.edit_steps.update(step_counts(article.edits))
+        seen = out.dated.setdefault(article.source, [0, 0])
+        seen[0] += 1
+        seen[1] += article.published is not None
     for raw in items:
         if isinstance(raw, RawRecord) and raw.published is not None and raw.published.strip():
             out.dates_given[raw.source] += 1
@@ -268,7 +286,9 @@ def signer_permutations(config: JobConfig) -> Permutations:
 
 
 def census_batch(batch: ScratchBatch) -> list[tuple[list[int], str]]:
-    """Boilerplate-candidate line keys and the site of each raw record of a parked batch.
+    """Boilerplate-candidate line keys, sign-off and title affix evidence keys
+    (:func:`normnews.clean.evidence.evidence_keys`) and the site of each raw record of a
+    parked batch.
 
     Args:
         batch: A parked batch (its file is only read).
@@ -279,6 +299,6 @@ def census_batch(batch: ScratchBatch) -> list[tuple[list[int], str]]:
     assert _SETUP is not None, "init_worker was not called"
     max_words = _SETUP.config.clean.boilerplate_max_words
     return [
-        (line_keys(text, max_words=max_words), site_of(url, source))
-        for text, url, source in census_inputs(batch)
+        (line_keys(text, max_words=max_words) + evidence_keys(text, title), site_of(url, source))
+        for text, url, source, title in census_inputs(batch)
     ]

@@ -47,6 +47,8 @@ DUPLICATES = pa.schema(
         pa.field("similarity", pa.float64(), nullable=False),
         pa.field("method", pa.string(), nullable=False),
         pa.field("title", pa.string()),
+        # Added in schema version 2 (null in files written before).
+        pa.field("reason", pa.string()),
     ],
     metadata={"normnews.schema_version": SCHEMA_VERSION, "normnews.dataset": "duplicates"},
 )

@@ -97,8 +97,8 @@ def unpark(batch: ScratchBatch) -> list[RawRecord | Reject]:
     return out
 
 
-def census_inputs(batch: ScratchBatch) -> list[tuple[str, str | None, str]]:
-    """``(text, url, source)`` of each raw record of a batch (what the line census reads).
+def census_inputs(batch: ScratchBatch) -> list[tuple[str, str | None, str, str | None]]:
+    """``(text, url, source, title)`` of each raw record of a batch (what the census reads).
 
     Args:
         batch: A batch written by :func:`park`.
@@ -106,11 +106,13 @@ def census_inputs(batch: ScratchBatch) -> list[tuple[str, str | None, str]]:
     Returns:
         One tuple per record (rejects left out), in order; a missing text is ``""``.
     """
-    table = read_ipc(Path(batch.path), columns=["text", "url", "source", "reason"])
-    texts, urls, sources, reasons = (table.column(i).to_pylist() for i in range(4))
+    table = read_ipc(Path(batch.path), columns=["text", "url", "source", "reason", "title"])
+    texts, urls, sources, reasons, titles = (table.column(i).to_pylist() for i in range(5))
     return [
-        (text or "", url, source)
-        for text, url, source, reason in zip(texts, urls, sources, reasons, strict=True)
+        (text or "", url, source, title)
+        for text, url, source, reason, title in zip(
+            texts, urls, sources, reasons, titles, strict=True
+        )
         if reason is None
     ]
 

@@ -84,16 +84,52 @@ SHORT_STORIES = [
     "A retired teacher celebrated her hundredth birthday with former pupils.",
 ]
 
-# Pairs the default dedup settings are known to miss (marked strict xfail). Which pair close to
-# the 0.7 threshold is missed is the luck of the hash's draw: under the earlier xxh32 shingle
-# hash it was story2-paragraph-dropped (true Jaccard 0.717, no band collided); under the batch
-# shingle hash that pair is found and this one is not.
+# Pairs the default dedup settings are known to miss (marked strict xfail). None since the
+# edit-tolerant rule (issue 11): story5-words-edited (true Jaccard 0.735, estimated 0.688) is
+# now accepted on its word-bigram containment.
 KNOWN_MISSES: dict[str, str] = {
-    "story5-words-edited": (
-        "true Jaccard 0.735, 4 of 25 bands collide, but the 128-permutation estimate is 0.688, "
-        "below the 0.7 threshold used to verify a candidate"
+    "earnings-resent-reformatted": (
+        "the values agree once normalised, but the hashing normal form splits 2,417,000 into "
+        "three tokens, so the 5-gram and bigram shingles of a short table barely overlap"
     ),
 }
+
+# Short formulaic wire items written for normnews (issue 11): the same template with other
+# values is other news; a correction of one is the same story.
+WIRE_PAIRS: list[tuple[str, str, str, str, str]] = [
+    (
+        "dividend-other-company",
+        "Qtly div 25 cts vs 25 cts prior qtr.\n\nPay May 31.\n\nRecord May 1.",
+        "Qtly div 25 cts vs 25 cts prior qtr.\n\nPay June 10.\n\nRecord May 15.",
+        "distinct",
+        "two companies' dividend notices: same template, other dates",
+    ),
+    (
+        "earnings-other-company",
+        "Shr 41 cts vs 33 cts\n\nNet 2,417,000 vs 1,950,000\n\nRevs 31.2 mln vs 27.9 mln",
+        "Shr 12 cts vs 33 cts\n\nNet 617,000 vs 1,950,000\n\nRevs 8.4 mln vs 27.9 mln",
+        "distinct",
+        "two earnings tables sharing the prior-year column",
+    ),
+    (
+        "market-report-next-day",
+        "The central bank entered the money market to arrange 1.5 billion dlrs of customer "
+        "repurchase agreements, a bank spokesman said. Dealers said overnight funds were "
+        "trading at 6-3/16 pct when the bank began its temporary supply of reserves.",
+        "The central bank entered the money market to arrange 1.5 billion dlrs of customer "
+        "repurchase agreements, a bank spokesman said. Dealers said overnight funds were "
+        "trading at 6-1/4 pct when the bank began its temporary supply of reserves.",
+        "distinct",
+        "the same market report on another day: one rate differs",
+    ),
+    (
+        "earnings-resent-reformatted",
+        "Shr 41 cts vs 33 cts\n\nNet 2,417,000 vs 1,950,000\n\nRevs 31.2 mln vs 27.9 mln",
+        "Shr 41 cts vs 33 cts\nNet 2417000 vs 1950000\nRevs 31.20 mln vs 27.90 mln",
+        "duplicate",
+        "a re-send with the figures written without separators",
+    ),
+]
 
 MOJIBAKE = {
     "\u2019": "\u00e2\u20ac\u2122",
@@ -212,6 +248,8 @@ def cases() -> list[dict[str, object]]:
             "two different short stories inside one heavy site template",
             context=[c for i, c in enumerate(ctx) if i not in (k, k + 1)],
         )
+    for label, a, b, expected, comment in WIRE_PAIRS:
+        add(label, a, b, expected, comment)
     add(
         "template-real-copy",
         ctx[3],

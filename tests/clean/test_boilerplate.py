@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from normnews.clean.boilerplate import strip_boilerplate
 from normnews.clean.census import line_key
+from normnews.clean.evidence import end_key
 from normnews.config import CleanConfig
 
 CONFIG = CleanConfig()
@@ -76,9 +77,82 @@ def test_frequency_alone_never_empties_an_article():
     """When every paragraph of an article is a line repeated across the site (a feed of
     one-line briefs), the repeated lines are the article and stay; next to other text they
     go."""
-    brief = "Harbour traffic resumed after the fog lifted."
+    brief = "Harbour Watch evening briefing"
     frequent = frozenset({line_key(brief)})
     assert strip_boilerplate(brief, frequent, CleanConfig()) == (brief, [])
     text, edits = strip_boilerplate(f"A storm closed the port.\n\n{brief}", frequent, CleanConfig())
     assert text == "A storm closed the port."
     assert [e.step for e in edits] == ["boilerplate"]
+
+
+def test_frequency_never_removes_sentences_figures_or_table_furniture():
+    """A repeated sentence, a line with figures and a period label next to rows of figures
+    (``Nine mths``) are the author's, however often the source repeats them."""
+    lines = ["The company gave no further details.", "Nine mths", "Payable April 1"]
+    frequent = frozenset(line_key(line) for line in lines)
+    text = (
+        "Profit rose sharply in the quarter, the company said.\n\n"
+        "The company gave no further details.\n\nShr 10 cts vs 8 cts\n\nNine mths\n\n"
+        "Shr 30 cts vs 25 cts\n\nPayable April 1"
+    )
+    assert strip_boilerplate(text, frequent, CleanConfig()) == (text, [])
+
+
+def test_signoff_needs_end_evidence():
+    """A short token is removed as a sign-off only when it ends many of the source's articles
+    (its end key is frequent), also when it is glued to the last sentence."""
+    glued = "Profit rose sharply in the quarter, the company said. Reuter"
+    alone = "Profit rose sharply in the quarter, the company said.\n\nReuter"
+    assert strip_boilerplate(glued, frozenset(), CleanConfig()) == (glued, [])
+    evidence = frozenset({end_key("Reuter")})
+    text, edits = strip_boilerplate(glued, evidence, CleanConfig())
+    assert text == "Profit rose sharply in the quarter, the company said."
+    assert "sign-off" in edits[0].detail
+    assert strip_boilerplate(alone, evidence, CleanConfig())[0] == text
+
+
+def test_a_thread_of_dated_comment_headers_goes():
+    """Readers' comments (two or more 'Name on <date> at <time> said:' headers) go from the
+    first header on; a reporter's 'The minister said:' before a quotation stays."""
+    story = (
+        "The council approved the new tram line on Tuesday after a long consultation.\n\n"
+        'The minister said:\n\n"We will build it on time and on budget."'
+    )
+    thread = (
+        "Alex on September 17, 2018 at 6:34 am said:\n\nWill it stop at the station?\n\n"
+        "Sam on September 18, 2018 at 9:02 pm said:\n\nYes, at both ends."
+    )
+    assert strip_boilerplate(story, frozenset(), CONFIG) == (story, [])
+    text, edits = strip_boilerplate(f"{story}\n\n{thread}", frozenset(), CONFIG)
+    assert text == story
+    assert len(edits) == 4 and all("readers' comments" in e.detail for e in edits)
+
+
+def test_code_listings_between_prose_stay():
+    """Code interleaved with prose is a tutorial's listing and stays; a script blob after the
+    article goes."""
+    prose = "The handler below returns the badge of the user as an image, cached for a day."
+    code = "$app->get('/badge/{name}', function($name) use ($app) { return render($name); });"
+    tutorial = f"{prose}\n\n{code}\n\n{prose}\n\n{code}\n\n{prose}"
+    assert strip_boilerplate(tutorial, frozenset(), CONFIG) == (tutorial, [])
+    blob = "window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);}"
+    assert strip_boilerplate(f"{prose}\n\n{blob}", frozenset(), CONFIG)[0] == prose
+
+
+def test_a_repeated_line_with_figures_goes_in_the_page_footer_only():
+    """A repeated line with figures is the site's when it sits in the article's trailing run
+    of furniture (two lines there removed on their own evidence); before a wire's sign-off
+    alone, or above the footer among the article's paragraphs, it stays."""
+    footer = "Copyright Kestrel Media Group. Registered office: 4 Mill Lane."
+    menu = ["Share this article", "Follow us on Twitter"]
+    frequent = frozenset(line_key(line) for line in [footer, *menu, "Reuter"])
+    story = "A storm closed the port on Monday.\n\nShips waited offshore for two days."
+    for order in ([footer, *menu], [menu[0], footer, menu[1]], [*menu, footer]):
+        text, edits = strip_boilerplate(
+            story + "\n\n" + "\n\n".join(order), frequent, CleanConfig()
+        )
+        assert text == story and len(edits) == 3
+    wire = f"{story}\n\n{footer}\n\nReuter"
+    assert strip_boilerplate(wire, frequent, CleanConfig())[0] == f"{story}\n\n{footer}"
+    middle = f"{footer}\n\n{story}\n\n{menu[0]}\n\n{menu[1]}"
+    assert strip_boilerplate(middle, frequent, CleanConfig())[0] == f"{footer}\n\n{story}"

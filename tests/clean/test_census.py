@@ -71,9 +71,11 @@ def test_memory_is_bounded_by_pruning_singletons():
 
 
 def test_site_of():
-    """It takes the URL host, else the feed folder, else nothing."""
+    """It takes the URL host, else the folder of a one-article file, else the file."""
     assert site_of("https://www.example.com/a", "x/y.txt") == "example.com"
-    assert site_of(None, "feedA/2024/a.jsonl") == "feedA"
+    assert site_of(None, "feedA/2024/a.jsonl") == "feedA/2024/a.jsonl"
+    assert site_of(None, "feedA/2024/a.txt.gz") == "feedA/2024"
+    assert site_of(None, "a.jsonl") != site_of(None, "b.jsonl")
     assert site_of("not a url", "a.txt") == ""
 
 

@@ -15,7 +15,7 @@ REPAIR = RepairConfig()
 CLEAN = CleanConfig()
 PAGE = (
     "Rates held at 4.75%\n\nRates held at 4.75% 0\n\n"
-    "The Bank of England held rates on Thursday. The decision was widely\n\n"
+    "The Bank of England held rates on Thursday. The decision was widely expected by\n\n"
     "Leave a Reply"
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from normnews.clean.evidence import affix_key
 from normnews.clean.titles import clean_title, strip_title_counter, strip_titles, title_key
 
 BODY = "The council approved the tram line on Tuesday."
@@ -34,10 +35,24 @@ def test_key_ignores_quotes_case_and_accents():
 
 
 def test_clean_title_strips_site_names_but_not_speakers():
-    """It strips '| Site' and '- BBC News' but keeps BBC-style '- Blair'."""
+    """It strips '| Site' (a publication's name after a bar) but keeps BBC-style '- Blair'."""
     assert clean_title("Budget row deepens | The Herald")[0] == "Budget row deepens"
-    assert clean_title("Budget row deepens - BBC News")[0] == "Budget row deepens"
     assert clean_title("Tax cuts are a con - Blair") == ("Tax cuts are a con - Blair", [])
+
+
+def test_a_dash_suffix_needs_evidence():
+    """A ' - X' end is the site's name only when it names the URL's host or ends many titles
+    of the source; without evidence it is the headline's own ('... - TEHRAN RADIO')."""
+    radio = "WAITE KIDNAPPED AS SPY - TEHRAN RADIO"
+    assert clean_title(radio) == (radio, [])
+    assert clean_title("Budget row deepens - BBC News")[0] == "Budget row deepens - BBC News"
+    host = clean_title("Budget row deepens - BBC News", url="https://www.bbc.co.uk/news/1")
+    assert host[0] == "Budget row deepens" and "host" in host[1][0].detail
+    many = frozenset({affix_key("World News Today", "suffix")})
+    out = clean_title("Floods hit Valencia – World News Today", many)
+    assert out[0] == "Floods hit Valencia" and "many titles" in out[1][0].detail
+    assert clean_title("On TV -- from the Internet")[0] == "On TV -- from the Internet"
+    assert clean_title("PODCAST | The interview that changed everything")[1] == []
 
 
 def test_title_counter_needs_evidence_or_words():

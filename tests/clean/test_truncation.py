@@ -35,16 +35,25 @@ def test_complete_endings_are_not_truncations(paragraph):
 
 def test_cuts_the_trailing_fragment_in_any_paragraph():
     """It trims cut paragraphs at the top and in the middle, not only the last."""
-    text = "One. Two is cut at\n\nThree. Four is also cut before\n\nFive."
+    text = (
+        "The first talks ended on Monday without a deal. Two is cut at\n\n"
+        "The second round opened on Tuesday in Geneva. Four is also cut before the\n\n"
+        "Both sides will meet again next month, officials said."
+    )
     out, edits = trim_truncated(text)
-    assert out == "One.\n\nThree.\n\nFive."
+    assert out == (
+        "The first talks ended on Monday without a deal.\n\n"
+        "The second round opened on Tuesday in Geneva.\n\n"
+        "Both sides will meet again next month, officials said."
+    )
     assert len(edits) == 2 and all(e.step == "truncation" for e in edits)
 
 
 def test_removes_a_paragraph_that_is_one_cut_sentence():
     """It removes a long single cut sentence ending on a function word."""
-    text = "The committee, which met behind closed doors all afternoon, said that\n\nDone."
-    assert trim_truncated(text)[0] == "Done."
+    done = "Construction is expected to start next spring and to last three years, they said."
+    text = f"The committee, which met behind closed doors all afternoon, said that\n\n{done}"
+    assert trim_truncated(text)[0] == done
 
 
 def test_keeps_a_paragraph_introducing_a_table():
@@ -54,10 +63,15 @@ def test_keeps_a_paragraph_introducing_a_table():
 
 
 def test_japanese_cut_without_spaces():
-    """It trims a Japanese sentence cut after the last 。."""
+    """It trims a Japanese sentence cut on a particle after the last 。."""
+    assert trim_paragraph("承認した。工事は来年の春に") == ("承認した。", "工事は来年の春に")
+
+
+def test_keeps_a_japanese_run_ending_on_a_verb_stem():
+    """A run that stops on a verb stem may be complete: kept."""
     assert trim_paragraph("承認した。工事は来年の春に始まり") == (
-        "承認した。",
-        "工事は来年の春に始まり",
+        "承認した。工事は来年の春に始まり",
+        "",
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from normnews.config import DedupConfig
-from normnews.dedup import Deduper, Match, Signer, exact_key
+from normnews.dedup import Deduper, EvidenceMaker, Match, Signer, exact_key
 
 _SYLLABLES = ["ka", "to", "ri", "men", "sa", "lo", "vi", "dun", "pe", "ra", "ne", "mo", "li", "ta"]
 
@@ -44,10 +44,15 @@ def run_dedup(
     ids: Sequence[str] | None = None,
     batch: int = 1000,
     history=None,
+    titles: Sequence[str | None] | None = None,
+    evidence: bool = True,
 ) -> dict[int, Match]:
-    """Dedup ``texts`` in one run and return what was removed."""
+    """Dedup ``texts`` in one run and return what was removed (with evidence, as workers
+    compute it, unless ``evidence`` is false)."""
     cfg = cfg or DedupConfig()
     signer = Signer(cfg)
+    maker = EvidenceMaker(cfg)
+    all_titles = list(titles) if titles is not None else [None] * len(texts)
     d = Deduper(cfg, history=history)
     ids = list(ids) if ids is not None else [f"a{i}" for i in range(len(texts))]
     pub = list(published) if published is not None else [None] * len(texts)
@@ -59,5 +64,6 @@ def run_dedup(
             signer.signatures(chunk) if chunk else np.empty((0, cfg.num_perm), np.uint32),
             pub[s : s + batch],
             [len(t) for t in chunk],
+            maker.rows(all_titles[s : s + batch], chunk) if evidence else None,
         )
     return d.resolve()

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from dedup.dedup_helpers import article, edit_words, run_dedup, words
 from normnews.config import DedupConfig
-from normnews.dedup import Deduper, Signer, deduper, exact_key
+from normnews.dedup import Deduper, EvidenceMaker, Signer, deduper, exact_key
 
 
 def test_exact_copies_are_removed_once():
@@ -154,6 +154,7 @@ def test_spill_dir_gives_the_same_result(tmp_path):
         signer.signatures(texts),
         [None] * len(texts),
         [len(t) for t in texts],
+        EvidenceMaker(cfg).rows([None] * len(texts), texts),
     )
     assert d.resolve() == run_dedup(texts)
     d.close()

@@ -12,6 +12,7 @@ from dedup.dedup_helpers import article, edit_words, run_dedup
 from normnews.config import DedupConfig
 from normnews.dedup import (
     Deduper,
+    EvidenceMaker,
     HistoryIndex,
     Signer,
     compact,
@@ -20,6 +21,7 @@ from normnews.dedup import (
     stats,
     write_partition,
 )
+from normnews.dedup.evidence import FLAG_CORRECTION, FLAGS, WIDTH
 from normnews.errors import StateMismatch
 
 D1, D2, D3 = date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 3)
@@ -27,9 +29,10 @@ D1, D2, D3 = date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 3)
 
 def _write(state, day, ids, texts, cfg):
     signer = Signer(cfg)
-    return write_partition(
-        state, day, ids, [exact_key(t) for t in texts], signer.signatures(texts), cfg
+    rows = np.concatenate(
+        [signer.signatures(texts), EvidenceMaker(cfg).rows([None] * len(texts), texts)], 1
     )
+    return write_partition(state, day, ids, [exact_key(t) for t in texts], rows, cfg)
 
 
 def test_new_copies_of_history_articles_are_removed(tmp_path):
@@ -168,3 +171,25 @@ def test_probe_caps_huge_history_buckets(tmp_path):
     history = HistoryIndex.open(tmp_path, cfg, before=D2)
     out = run_dedup([edit_words(base, 99, 1)], cfg, history=history)
     assert out[0].duplicate_of.startswith("h")
+
+
+def test_history_without_evidence_is_refused_and_rebuilt(tmp_path):
+    """It refuses an index written before the dedup evidence (no ``evidence`` in its header),
+    naming the rebuild command; a rebuilt index carries the evidence and is used."""
+    cfg = DedupConfig()
+    text = article(43)
+    _write(tmp_path, D1, ["h0"], [text], cfg)
+    path = tmp_path / "history" / "_header.json"
+    header = json.loads(path.read_text())
+    del header["evidence"]
+    path.write_text(json.dumps(header))
+    with pytest.raises(StateMismatch, match=r"evidence.*normnews index rebuild"):
+        HistoryIndex.open(tmp_path, cfg, before=D2)
+    fresh = tmp_path / "rebuilt"
+    rebuild_partition_from_texts(fresh, D1, ["h0"], [text], cfg, ["CORRECTED - A STORY"])
+    history = HistoryIndex.open(fresh, cfg, before=D2)
+    _, rows = history._fetch(np.arange(1))
+    assert rows.shape == (1, cfg.num_perm + WIDTH)
+    assert rows[0, cfg.num_perm + FLAGS] & FLAG_CORRECTION
+    out = run_dedup([edit_words(text, 7, 3)], history=history)
+    assert out[0].duplicate_of == "h0"

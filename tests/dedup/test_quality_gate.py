@@ -21,9 +21,9 @@ CASES = json.loads(
     (Path(__file__).parents[1] / "cases" / "near_duplicates.json").read_text(encoding="utf-8")
 )
 PRECISION_FLOOR = 0.995
-# Lowered from the issue's 0.98 on purpose: with 128 permutations one of the 47 true pairs,
-# whose Jaccard is within 0.04 of the threshold, is estimated below it (see the case file).
-RECALL_FLOOR = 0.97
+# The issue's floors. (Recall was 0.97 while story5-words-edited, estimated just under the
+# threshold, was missed; the edit-tolerant rule of issue 11 accepts it.)
+RECALL_FLOOR = 0.98
 
 
 def _predict(case: dict) -> str:

@@ -52,7 +52,13 @@ _STORIES = [
 def _story(i: int, suffix: str = "") -> tuple[str, str]:
     title, text = _STORIES[i % len(_STORIES)]
     # Distinct text per record so near-duplicate removal does not blur the accounting.
-    return f"{title} {suffix}".strip(), f"{text}\n\nFile note {suffix}: item {i} of the batch."
+    # The note is long enough that two records of one story stay under the near-copy
+    # threshold with every sentence of the story kept (the cleaner removes no sentences).
+    note = (
+        f"File note {suffix}: item {i} of the batch, logged as {suffix} number {i} "
+        f"by the {suffix} desk for the {suffix} archive."
+    )
+    return f"{title} {suffix}".strip(), f"{text}\n\n{note}"
 
 
 def _jsonl(records: list[dict[str, str]]) -> bytes:

@@ -6,7 +6,10 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 import stat
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -346,3 +349,87 @@ def test_a_bomb_of_line_breaks_is_too_large_not_a_hang(tmp_path: Path):
     (found,) = discover(tmp_path)
     items = list(read_file(found, LimitsConfig(max_records_per_file=1000)))
     assert _summary(items) == [(None, "too_large")]
+
+
+def test_an_in_root_link_inside_a_linked_folder_is_read(tmp_path: Path):
+    """A linked folder's files are opened inside the whole input directory, like every other
+    file: a relative link in it to a file elsewhere in the input is read, not an
+    ``outside_input`` reject."""
+    inp = tmp_path / "in"
+    (inp / ".feeds").mkdir(parents=True)
+    (inp / "sub").mkdir()
+    (inp / "sub" / "y.jsonl").write_text(feed_lines(2), encoding="utf-8")
+    (inp / ".feeds" / "rel.jsonl").symlink_to("../sub/y.jsonl")
+    (inp / "linked").symlink_to(".feeds", target_is_directory=True)
+    files = {f.relpath: f for f in discover(inp)}
+    assert set(files) == {"linked/rel.jsonl", "sub/y.jsonl"}
+    assert _summary(list(read_file(files["linked/rel.jsonl"]))) == [(0, "ok"), (1, "ok")]
+
+
+def test_an_unterminated_quote_on_one_over_long_line_is_one_reject(tmp_path: Path):
+    """A quote that never closes on a single line longer than ``max_record_bytes`` is one
+    ``too_large`` reject; reading the file again from the line after it passes over that line
+    instead of failing on it, so the rows after it are articles and no ``read_error`` appears."""
+    body = ["title,text", 'A,"' + "x" * 3000]
+    body += [f"Row {i},plain text number {i}" for i in range(3)]
+    (tmp_path / "feed.csv").write_text("\n".join(body) + "\n", encoding="utf-8")
+    (found,) = discover(tmp_path)
+    items = list(read_file(found, LimitsConfig(max_record_bytes=1024)))
+    assert _summary(items) == [(0, "too_large"), (1, "ok"), (2, "ok"), (3, "ok")]
+
+
+def test_a_streamed_json_bomb_of_brackets_stops_at_the_depth_cap(tmp_path: Path):
+    """A small ``.json.gz`` that unpacks to millions of ``[`` (streamed, being over
+    ``max_record_bytes``) stops with one ``bad_json`` reject naming the nesting once the cap
+    is passed, instead of scanning every bracket; the item before it is kept."""
+    doc = b'[{"text": "kept"}, ' + b"[" * 3_000_000
+    (tmp_path / "deep.json.gz").write_bytes(gzip.compress(doc, 9))
+    (found,) = discover(tmp_path)
+    items = list(read_file(found, LimitsConfig(max_record_bytes=1024)))
+    assert _summary(items) == [(0, "ok"), (1, "bad_json")]
+    assert isinstance(items[1], Reject) and "nested deeper than" in items[1].detail
+
+
+def _without_read_override() -> list[str] | None:
+    """A command prefix under which file permissions apply to this user (``None``: none)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    probe = subprocess.run(
+        [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--", "true"],
+        capture_output=True,
+        check=False,
+    )
+    return None if probe.returncode else [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+
+
+@pytest.mark.slow
+def test_permission_denied_input_is_a_reject_row_on_every_run(tmp_path: Path):
+    """A file and a folder the job may not read are one ``unreadable`` reject row each, with
+        the real CLI (as root, with the capability to override permissions dropped): the other
+        records are articles, and every later run of the same day tries them again (exit 0, not 74,
+    though the third run repeats the second one's id)."""
+    prefix = _without_read_override()
+    if prefix is None:
+        pytest.skip("root without setpriv: permissions cannot be made to apply")
+    inp, out = tmp_path / "in", tmp_path / "o"
+    (inp / "locked").mkdir(parents=True)
+    (inp / "feed.jsonl").write_text(feed_lines(3), encoding="utf-8")
+    (inp / "denied.jsonl").write_text(feed_lines(2, start=10), encoding="utf-8")
+    (inp / "locked" / "more.jsonl").write_text(feed_lines(2, start=20), encoding="utf-8")
+    (inp / "denied.jsonl").chmod(0)
+    (inp / "locked").chmod(0)
+    command = [*prefix, sys.executable, "-m", "normnews", "run", str(inp), "--out", str(out)]
+    command += ["--run-date", DAY, "--workers", "1", "--max-error-rate", "1"]
+    try:
+        for _ in range(3):
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            assert done.returncode == 0, done.stdout + done.stderr
+    finally:
+        (inp / "locked").chmod(0o755)
+    rejects = sorted((r["source"], r["reason"]) for r in rows(out, "rejects"))
+    # The third run repeats the second one's id, so it rewrites the same part files.
+    assert rejects == [("denied.jsonl", "unreadable")] * 2 + [("locked", "unreadable")] * 2
+    assert len(rows(out, "articles")) == 3

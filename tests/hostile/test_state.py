@@ -258,3 +258,21 @@ def test_a_file_dropped_by_a_rebuild_and_back_is_not_refused(tmp_path: Path):
     result = run_job(inp, out)
     assert result.counts["articles"] == 3
     assert len(rows(out, "articles")) == 6
+
+
+def test_a_file_that_stays_unopenable_does_not_block_later_runs_of_the_day(tmp_path: Path):
+    """A dangling link is never recorded as processed, so every run of the day tries it again
+    and rejects it again. Its run id repeats once it is the only input left, and its manifest
+    is published, but the ledger still holds that run's part: the ledger lost nothing, so the
+    rerun is no AlreadyPublished (exit 74) and the reject stays counted once."""
+    inp, out = tmp_path / "in", tmp_path / "o"
+    inp.mkdir()
+    (inp / "a.jsonl").write_text(feed_lines(3), encoding="utf-8")
+    (inp / "dangling.jsonl").symlink_to("missing.jsonl")
+    run_job(inp, out, max_error_rate=1.0)
+    second = run_job(inp, out, max_error_rate=1.0)
+    third = run_job(inp, out, max_error_rate=1.0)
+    assert third.run_id == second.run_id
+    assert third.counts["rejects"] == 1
+    assert counts(out) == {"articles": 3, "duplicates": 0, "rejects": 2}
+    assert [r["reason"] for r in rows(out, "rejects")] == ["unreadable", "unreadable"]

@@ -358,7 +358,14 @@ def test_a_report_that_fails_does_not_fail_the_published_run(tmp_path):
     the log says why."""
     out = tmp_path / "out"
     (out / "_runs").mkdir(parents=True)
-    bad = {"run_id": "20200101-000000000000", "run_date": "2020-01-01", "counts": {"articles": []}}
+    # A readable manifest (the run's state check accepts it: it lists no input) whose counts
+    # section the report cannot draw.
+    bad = {
+        "run_id": "20200101-000000000000",
+        "run_date": "2020-01-01",
+        "inputs": [],
+        "counts": {"articles": []},
+    }
     (out / "_runs" / "20200101-000000000000.json").write_text(json.dumps(bad))
     done = run_cli("run", SAMPLE, "--out", out, "--run-date", DAY, "--report", "--workers", "1")
     assert done.code == 0, done.stderr

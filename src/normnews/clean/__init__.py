@@ -92,6 +92,7 @@ def normalise(
     repair: RepairConfig,
     clean: CleanConfig,
     frequent: frozenset[int] = frozenset(),
+    url: str | None = None,
 ) -> Normalised:
     """Repair and clean one article's title and body; never raises on any ``str``.
 
@@ -100,17 +101,19 @@ def normalise(
         text: The body as read.
         repair: Repair settings.
         clean: Cleaning settings.
-        frequent: Census keys of boilerplate lines for this run
-            (:meth:`normnews.clean.census.LineCensus.frequent`).
+        frequent: Census keys of boilerplate lines, sign-offs and title affixes for this
+            run (:meth:`normnews.clean.census.LineCensus.frequent`).
+        url: The article's URL, if any: a title suffix that names its host is the site's.
 
     Returns:
         The normalised article. Idempotent: normalising the result changes nothing.
 
     >>> out = normalise("Floods hit Valencia 0",
-    ...                 "Floods hit Valencia\\n\\nRain fell. Roads clos\\n\\nLeave a Reply",
+    ...                 "Floods hit Valencia\\n\\nRain fell all day on the coast. "
+    ...                 "Roads were shut by the\\n\\nLeave a Reply",
     ...                 repair=RepairConfig(), clean=CleanConfig())
     >>> out.title, out.text
-    ('Floods hit Valencia', 'Rain fell.')
+    ('Floods hit Valencia', 'Rain fell all day on the coast.')
     >>> step_counts(out.edits)
     {'repair': 0, 'reflow': 0, 'title': 2, 'boilerplate': 1, 'truncation': 1}
     """
@@ -122,9 +125,16 @@ def normalise(
         raw_title = TITLE_BREAKS_RE.sub(" ", raw_title)  # tested first: titles rarely break
     new_title, found = _repair_article(raw_title, repair, ftfy_memo)
     edits += found
-    new_title = collapse(new_title.replace("\n", " "))
+    collapsed = collapse(new_title.replace("\n", " "))
+    if found and collapsed != new_title and repair.enabled:
+        # A repaired "Â " became a space that collapsing removed: the rest is new text for
+        # ftfy ("ÁºÖ"), so repair it once more and the title is a fixed point.
+        collapsed, found = _repair_article(collapsed, repair, ftfy_memo)
+        edits += found
+        collapsed = collapse(collapsed.replace("\n", " "))
+    new_title = collapsed
     if clean.titles:
-        new_title, found = clean_title(new_title)
+        new_title, found = clean_title(new_title, frequent, url)
         edits += found
     body, found = _repair_article(text, repair, ftfy_memo)
     edits += found

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 
 from normnews.clean.census import line_key
+from normnews.clean.evidence import end_key
 from normnews.config import CleanConfig
 from normnews.model import Edit
 
@@ -35,10 +36,37 @@ STEP = "boilerplate"
 PHRASE_MAX_WORDS = 30
 """Longer paragraphs are prose and never matched by phrase rules."""
 NAV_MAX_WORDS = 4
+MENU_FURNITURE = frozenset({"navigation word", "share/follow/subscribe prompt"})
+"""What sits between the items of a menu (``Home``, ``Search``, ``Share``); an ad or a
+related-posts line inside a list of fixtures does not make the list a menu."""
 NAV_EVIDENCE = 2
 """Paragraphs removed by other rules before menu runs are looked for."""
 BLOCK_MAX_WORDS = 15
+BLOCK_MAX_ITEMS = 8
+"""Related-post lists and comment forms are short; a longer run is a list of the article's."""
+IN_BLOCK = "inside a related-posts or comment block"
+SCRIPT = "script debris"
+CODE_LISTINGS = 2
+COMMENT_HEADER_RE = re.compile(
+    r"(?:\b\d{1,2}:\d{2}\b|\b(?:19|20)\d{2}\b).{0,40}\b(?:said|says|wrote|writes|commented)\s*:\s*$",
+    re.IGNORECASE,
+)
+"""A comment's header: a date or a time, then ``said:`` at the end of a short line."""
+COMMENT_HEADER_CHARS = 160
+COMMENT_HEADERS = 2
+COMMENT_THREAD = "readers' comments (a thread of dated comment headers)"
 FREQUENT = "repeats across the site's articles"
+SIGNOFF = "sign-off: ends many of the source's articles"
+SIGNOFF_TAIL_RE = re.compile(r"(?<=[.!?\"'”’)])\s+(\S+(?:\s\S+)?)$")
+"""A short tail glued after the last sentence end (``... said. Reuter``)."""
+PROSE_SENTENCE_WORDS = 4
+"""A repeated line that ends like a sentence and has this many words is prose ("The company
+gave no further details."), never template."""
+ROW_MAX_WORDS = 12
+ROW_MIN_NUMBERS = 2
+SHORT_ROW_WORDS = 6
+NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+"""A paragraph with a digit and at most this many words is a row of figures."""
 BLOCK_HEADING_WORDS = 5
 INNER_SENTENCE_RE = re.compile(r"[a-z][.!?][\"'”’)]*\s+[A-Z\"“]")
 
@@ -341,7 +369,7 @@ def _own_reason(
     if config.boilerplate_phrases:
         why = _phrase(paragraph, words)
         if why is None and _script(paragraph):
-            why = "script debris"
+            why = SCRIPT
     if (
         why is None
         and frequent
@@ -373,8 +401,10 @@ def _strip_boilerplate(
             words = len(paragraph.split(None, most))
             known = memo[paragraph] = (words, _own_reason(paragraph, words, frequent, config))
         words, why = known
-        if why is None and in_block and _titleish(paragraph):
-            why = "inside a related-posts or comment block"
+        if (why is None or why == FREQUENT) and in_block and _titleish(paragraph):
+            # Structure first: a post title under "Related Posts" is the block's, whether or
+            # not the census also saw it (the census may not remove a line with figures).
+            why = IN_BLOCK
         if why in BLOCK_STARTERS:
             # Only a bare heading ("Related Posts", "Leave a Reply") opens a block; a line
             # that carries its own link ("Read more: Budget row deepens") does not.
@@ -382,9 +412,17 @@ def _strip_boilerplate(
         elif why is None:
             in_block = False
         reasons[i] = why
-    if reasons.count(None) == len(reasons):
+    if frequent:
+        _protect_figures(paragraphs, reasons)
+        signoff = _mark_signoff(paragraphs, reasons, frequent)
+    else:
+        signoff = None
+    _mark_comment_thread(paragraphs, reasons)
+    if reasons.count(None) == len(reasons) and signoff is None:
         # The usual case: nothing found, and the rules below all need furniture found first.
         return paragraphs, []
+    _cap_blocks(reasons)
+    _keep_code_listings(paragraphs, reasons)
     run = config.boilerplate_nav_run
     # Menus are only looked for on pages that show furniture already: a clean article's
     # list of fixtures or names is content.
@@ -393,19 +431,141 @@ def _strip_boilerplate(
     if config.boilerplate_page_trim and len(reasons) - reasons.count(None) >= PAGE_EVIDENCE:
         _trim_page(paragraphs, reasons)
     if None not in reasons:
+        signoff = None
         # Frequency is evidence about a line, not proof: when every paragraph left is a
         # repeated one (a feed of one-line briefs, a template-only article), the repeated
         # lines are the article itself, and frequency alone must not empty it.
-        reasons = [None if why == FREQUENT else why for why in reasons]
+        reasons = [None if why in (FREQUENT, SIGNOFF) else why for why in reasons]
     kept = [p for p, why in zip(paragraphs, reasons, strict=True) if why is None]
     edits = [
         Edit(STEP, f'removed "{_short(p)}" ({why})')
         for p, why in zip(paragraphs, reasons, strict=True)
         if why is not None
     ]
+    if signoff is not None:
+        kept[-1] = kept[-1][: -len(signoff)].rstrip()
+        edits.append(Edit(STEP, f'removed "{signoff.strip()}" ({SIGNOFF})'))
     if not edits:
         return paragraphs, []
     return kept or [""], edits
+
+
+def _mark_comment_thread(paragraphs: list[str], reasons: list[str | None]) -> None:
+    """Readers' comments under a post: from the first of at least two comment headers
+    (``Alex on September 17, 2018 at 6:34 am said:``, a name, a date or time, and ``said:``)
+    to the end. A reporter's ``The minister said:`` carries no date and opens no thread."""
+    # A header ends with a colon: the test spares nearly every paragraph the regex.
+    headers = [
+        i
+        for i, paragraph in enumerate(paragraphs)
+        if paragraph.endswith(":")
+        and len(paragraph) <= COMMENT_HEADER_CHARS
+        and COMMENT_HEADER_RE.search(paragraph)
+    ]
+    if len(headers) < COMMENT_HEADERS:
+        return
+    for i in range(headers[0], len(paragraphs)):
+        if reasons[i] is None:
+            reasons[i] = COMMENT_THREAD
+
+
+def _keep_code_listings(paragraphs: list[str], reasons: list[str | None]) -> None:
+    """Code between paragraphs of prose is a tutorial's listing, the author's: scraped script
+    debris sits in a blob above or below the article, not interleaved with its prose."""
+    code = [i for i, why in enumerate(reasons) if why == SCRIPT]
+    if len(code) < CODE_LISTINGS:
+        return
+    if any(_prose(paragraphs[i]) for i in range(code[0] + 1, code[-1]) if reasons[i] is None):
+        for i in code:
+            reasons[i] = None
+
+
+def _cap_blocks(reasons: list[str | None]) -> None:
+    """A run of more than ``BLOCK_MAX_ITEMS`` title-like lines after a heading is a list of
+    the article's own (fixtures, names), not a few related links: it stays."""
+    start = None
+    for i in range(len(reasons) + 1):
+        if i < len(reasons) and reasons[i] == IN_BLOCK:
+            start = i if start is None else start
+            continue
+        if start is not None and i - start > BLOCK_MAX_ITEMS:
+            for j in range(start, i):
+                reasons[j] = None
+        start = None
+
+
+FOOTER_EVIDENCE = 2
+"""Lines removed on their own evidence (phrase, script, block) that a page's trailing run needs
+before a repeated line with figures in it goes."""
+
+
+def _protect_figures(paragraphs: list[str], reasons: list[str | None]) -> None:
+    """Frequency never removes a line that carries figures, a sentence, or a table's own
+    furniture (``Nine mths``, ``Year`` next to rows of figures): those are the author's.
+
+    Except in the page's footer: a repeated line with figures or a sentence in the article's
+    trailing run of furniture (nothing but removed lines after it, and at least
+    :data:`FOOTER_EVIDENCE` lines in the run removed on their own evidence, not the census's
+    alone) is the site's (``Copyright ... Registered office: 1 Quay Street.``). A wire's
+    ``Pay April 1`` / ``Record March 15`` before its sign-off is not."""
+    protected = []
+    for i, why in enumerate(reasons):
+        if why != FREQUENT:
+            continue
+        paragraph = paragraphs[i]
+        if DIGIT_RE.search(paragraph) or (
+            _ends_sentence(paragraph) and len(paragraph.split()) >= PROSE_SENTENCE_WORDS
+        ):
+            reasons[i] = None
+            protected.append(i)
+            continue
+        neighbours = paragraphs[max(0, i - 1) : i] + paragraphs[i + 1 : i + 2]
+        if any(_figures_row(p) for p in neighbours):
+            reasons[i] = None
+    if not protected:
+        return
+    start = len(reasons)
+    while start and (reasons[start - 1] is not None or start - 1 in protected):
+        start -= 1
+    footer = [i for i in protected if i >= start]
+    own = sum(1 for why in reasons[start:] if why is not None and why != FREQUENT)
+    if footer and own >= FOOTER_EVIDENCE:
+        for i in footer:
+            reasons[i] = FREQUENT
+
+
+def _figures_row(paragraph: str) -> bool:
+    """A row of a table: a short line with a number (``Shr loss 5.33 dlrs``) or a longer one
+    with two (``Shr 40 cts vs 35 cts``)."""
+    numbers = len(NUMBER_RE.findall(paragraph))
+    words = len(paragraph.split())
+    return (numbers >= 1 and words <= SHORT_ROW_WORDS) or (
+        numbers >= ROW_MIN_NUMBERS and words <= ROW_MAX_WORDS
+    )
+
+
+def _mark_signoff(
+    paragraphs: list[str], reasons: list[str | None], frequent: frozenset[int]
+) -> str | None:
+    """Mark the last paragraph as a sign-off when its text ends many of the source's articles
+    (an end key in ``frequent``); when the sign-off is glued to the last sentence
+    (``... said. Reuter``), return that tail for the caller to cut."""
+    last = len(paragraphs) - 1
+    while last >= 0 and reasons[last] is not None and reasons[last] != FREQUENT:
+        last -= 1
+    if last < 0:
+        return None
+    paragraph = paragraphs[last]
+    key = end_key(paragraph)
+    if key is not None and key in frequent:
+        reasons[last] = SIGNOFF
+        return None
+    if last != len(paragraphs) - 1 or reasons[last] is not None:
+        return None
+    match = SIGNOFF_TAIL_RE.search(paragraph)
+    if match and end_key(match.group(1)) in frequent:
+        return match.group(0)
+    return None
 
 
 def _mark_nav_runs(paragraphs: list[str], reasons: list[str | None], run: int) -> None:
@@ -425,7 +585,7 @@ def _mark_nav_runs(paragraphs: list[str], reasons: list[str | None], run: int) -
         if start is not None:
             items = [j for j in range(start, i) if reasons[j] is None]
             # Furniture must sit between menu items, not only at the run's edges.
-            inner = items and any(reasons[j] is not None for j in range(items[0], items[-1]))
+            inner = items and any(reasons[j] in MENU_FURNITURE for j in range(items[0], items[-1]))
             if len(items) >= run and (inner or start == 0):
                 for j in items:
                     reasons[j] = f"menu: {len(items)} short items in a row"

@@ -45,6 +45,9 @@ ASCII_FOLD = bytes(
 ZEROS_RE = re.compile(r"00+")
 ASCII_TEXT_FOLD = ASCII_FOLD[:10] + b"\n" + ASCII_FOLD[11:]
 """:data:`ASCII_FOLD` that keeps ``\\n``: lines folded as one text stay apart."""
+COMPRESSION_SUFFIXES = (".gz", ".bz2", ".xz", ".zst")
+ONE_ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+"""Formats that hold one article per file (see :mod:`normnews.ingest.readers`)."""
 SIGNED_LIMIT = 1 << 63
 _TWO64 = 1 << 64
 
@@ -157,19 +160,24 @@ def _ascii_line_keys(text: str, max_words: int) -> list[int]:
 
 
 def site_of(url: str | None, source: str) -> str:
-    """The site an article belongs to: the URL host, else the feed folder of its file.
+    """The site an article belongs to, for the census: the narrowest source we can name.
+
+    The URL host when there is one. Otherwise, for a file that holds one article (``.txt``,
+    ``.md``, ``.html``, ``.htm``, possibly compressed) its folder, the feed it came with; for a
+    file of many records (JSON lines, CSV, Parquet) the file itself. Never the whole input, and
+    never one bucket shared by unrelated top-level files.
 
     Args:
         url: The article URL, if any.
         source: The input path relative to the input directory, ``/``-separated.
 
     Returns:
-        The host (without ``www.``), the first path component, or ``""``.
+        The host (without ``www.``), the folder of a one-article file, or the file's path.
 
     >>> site_of("https://www.bbc.co.uk/news/1", "x/y.jsonl"), site_of(None, "reuters/a.txt")
     ('bbc.co.uk', 'reuters')
-    >>> site_of(None, "single.txt")
-    ''
+    >>> site_of(None, "single.txt"), site_of(None, "feeds/wire.jsonl.gz")
+    ('', 'feeds/wire.jsonl.gz')
     """
     if url:
         try:
@@ -178,8 +186,12 @@ def site_of(url: str | None, source: str) -> str:
             host = ""
         if host:
             return host.removeprefix("www.")
-    head, sep, _ = source.partition("/")
-    return head if sep else ""
+    name = source.lower()
+    for suffix in COMPRESSION_SUFFIXES:
+        name = name.removesuffix(suffix)
+    if name.endswith(ONE_ARTICLE_SUFFIXES):
+        return source.rpartition("/")[0]
+    return source
 
 
 def _unsigned(key: int) -> int:

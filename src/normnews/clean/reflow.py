@@ -46,6 +46,22 @@ CONTINUE_MIN_WORDS = 4
 """Outside wrapped text, a lower-case line continues the previous one only if that has this
 many words (``Ingredients`` followed by ``flour`` is a list, not a sentence)."""
 HYPHEN_JOIN_RE = re.compile(r"[^\W\d_]-$")
+DATA_ROW_WORDS = 8
+"""A line with a digit and at most this many words is a table row or a line of figures."""
+DIGIT_RE = re.compile(r"\d")
+LABEL_WORDS = 3
+"""A line of at most this many words under a table row is a label (``Nine mths``)."""
+MID_CLAUSE_MARKS = ",-–—&/(+"
+INITIALS_RE = re.compile(r"(?:[A-Z]\.){1,3}")
+"""``L.K.``, ``A.``: a name goes on after an initial, so a line ending on one is wrapped."""
+JOIN_WORDS = frozenset(
+    "a an the and or but nor of to in on at by for with from into onto than that which who "
+    "whom whose as if although because while said says told its their his her our your my "
+    "is are was were be been has have had will would shall should can could may might must "
+    "per including after before about over under between among against during without "
+    "within through toward towards upon via not when where whether since until unless".split()
+)
+"""Lower-case words no sentence, heading or caption ends on: a line ending on one goes on."""
 
 
 def collapse(line: str) -> str:
@@ -133,7 +149,41 @@ def _continues(prev: str, line: str) -> bool:
     )
 
 
-def _joins(prev: str, line: str, width: int, indented: bool) -> bool:
+def _data_row(line: str) -> bool:
+    """A row of a table or a line of figures (``Net 12.6 mln vs 15.8 mln``): short and
+    carrying numbers, or mostly digits. Rows are the author's layout and never joined."""
+    if DIGIT_RE.search(line) is None:
+        return False  # most lines: no figures at all
+    if len(line.split(None, DATA_ROW_WORDS)) <= DATA_ROW_WORDS:
+        return True
+    return sum(map(str.isdigit, line)) >= 0.3 * len(line.replace(" ", ""))
+
+
+def _label(line: str) -> bool:
+    """A short line without end punctuation under a row: a period label (``Nine mths``)."""
+    return len(line.split()) <= LABEL_WORDS and line.rstrip()[-1:] not in SENTENCE_END
+
+
+def _mid_clause(line: str) -> bool:
+    """The line stops where no sentence or heading stops: after a comma or a dash, on a
+    function word (``... the``, ``... said its``), or on an initial (``... said L.K.``)."""
+    tail = line.rstrip()
+    if not tail or tail[-1] in MID_CLAUSE_MARKS:
+        return bool(tail)
+    last = tail.rsplit(maxsplit=1)[-1]
+    if INITIALS_RE.fullmatch(last):
+        return True
+    return last.islower() and last.strip("\"'“”‘’«»") in JOIN_WORDS
+
+
+def _structural(prev: str, line: str) -> bool:
+    """``line`` starts a unit of its own whatever the layout: a list item, a deeper indent."""
+    if LIST_MARKER_RE.match(line) and not _mid_clause(prev):
+        return True
+    return _indent(line) > _indent(prev) and _indent(line) >= 2
+
+
+def _joins(prev: str, line: str, width: int, indented: bool, first: bool) -> bool:
     if LIST_MARKER_RE.match(line) and (
         LIST_MARKER_RE.match(prev) or len(prev) < width - FULL_SLACK or _indent(line) > 0
     ):
@@ -141,13 +191,35 @@ def _joins(prev: str, line: str, width: int, indented: bool) -> bool:
         # moved to the start of the line ("... In Good Company\n- starring ...").
         return False
     if indented:
-        # In indented style every paragraph (and the " Reuter" sign-off) starts indented;
-        # an unindented line continues the one before.
+        # In indented style every paragraph, table row (and the " Reuter" sign-off) starts
+        # indented; an unindented line continues the one before.
         return not line.startswith(INDENT_CHARS)
     if _indent(line) > _indent(prev) and _indent(line) >= 2:
         return False
+    lower = _starts_lower(line)
+    if not lower and _data_row(prev) and (_data_row(line) or _label(line)):
+        # Table rows (and a period label under one) stay one row per line, whatever the
+        # wrap width says, unless the row stops mid-clause.
+        return _mid_clause(prev)
     first_word = line.split(maxsplit=1)[0]
-    return len(prev) + 1 + len(first_word) > width or _continues(prev, line)
+    if len(prev) + 1 + len(first_word) > width:
+        return True  # the word would have fitted on the line before: a wrap
+    # The first line is short when a dateline stood before it ("<Versatile Corp> said").
+    return _mid_clause(prev) or (first and lower) or _continues(prev, line)
+
+
+def _starts_lower(line: str) -> bool:
+    return line.lstrip()[:1].islower()
+
+
+def _joins_unwrapped(prev: str, line: str) -> bool:
+    """In a text that is not hard-wrapped, a line joins the one before only when that one
+    stops mid-clause, or when it continues it in lower case (see :func:`_continues`)."""
+    if _structural(prev, line) or (_data_row(prev) and not _starts_lower(line)):
+        return False
+    if _mid_clause(prev):
+        return len(prev.split()) >= 2
+    return _continues(prev, line)
 
 
 def reflow(text: str) -> tuple[str, list[Edit]]:
@@ -178,6 +250,7 @@ def reflow(text: str) -> tuple[str, list[Edit]]:
     joined = 0
     current: list[str] = []
     prev = ""
+    seen = 0  # non-blank lines before this one: the first line may be a dateline's rest
     for line in lines:
         if not line:  # lines are right-stripped: empty means blank
             if current:
@@ -193,7 +266,9 @@ def reflow(text: str) -> tuple[str, list[Edit]]:
                 layout = (_wrap_width(lines), _indent_style(lines))
             width, indented = layout
             joins = (
-                _joins(prev, line, width, indented) if width or indented else _continues(prev, line)
+                _joins(prev, line, width, indented, seen == 1)
+                if width or indented
+                else _joins_unwrapped(prev, line)
             )
         else:
             joins = False
@@ -210,6 +285,7 @@ def reflow(text: str) -> tuple[str, list[Edit]]:
                 chunks.append(" ".join(current))
             current = [piece]
         prev = line
+        seen += 1
     if current:
         chunks.append(" ".join(current))
     out = "\n\n".join(filter(None, chunks))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import Literal
 
 import ftfy
@@ -57,6 +58,16 @@ text without ``&`` leaves nothing when ftfy has nothing to do."""
 BARE_NUMERIC_RE = re.compile(r"(?<![&#])#(\d{2,5}|x[0-9a-fA-F]{2,4});")
 """``#39;``: a numeric entity whose ``&`` was stripped (``Sony#39;s``, AG News). The ``;`` is
 required, so ``room #39`` stays."""
+SPACED_APOSTROPHE_RE = re.compile(
+    r"(?<=[\w.]) #(?:39|x27);(?=(?:s|t|re|ve|ll|d|m)\b)", re.IGNORECASE
+)
+"""``isn #39;t``: the ``&`` of ``&#39;`` became a space before a contraction's ending."""
+BACKTICK_QUOTE_RE = re.compile(r"(?<![\w`])(``?)([^`\n]{1,600}?)(?:\1|(?<=`)''|(?<!`)'')(?![\w`])")
+"""A backtick pair around text: `` `...` ``, ```` ``...`` ```` or ```` ``...'' ````."""
+QUOTE_END = ",.!?…"
+QUOTE_MIN_WORDS = 4
+CODE_CHARS_RE = re.compile(r"[(){}\[\]=;$_/\\<>|#*]")
+"""Characters of code, markup or paths: text holding any is not a quotation."""
 BARE_NAMES = (
     "quot",
     "apos",
@@ -165,6 +176,55 @@ def _entity(match: re.Match[str]) -> str:
     return html.unescape("&" + match.group(0))
 
 
+def _backtick_quote(match: re.Match[str]) -> str:
+    inner = match.group(2)
+    if (
+        CODE_CHARS_RE.search(inner)
+        or inner != inner.strip()
+        or not (inner[-1] in QUOTE_END or len(inner.split()) >= QUOTE_MIN_WORDS)
+        or len(inner.split()) < 2
+    ):
+        return match.group(0)  # code, a command, a lone word or a marker: not a quotation
+    return f'"{inner}"'
+
+
+def fix_backtick_quotes(text: str) -> str:
+    """Turn paired backticks a scraper left for quotation marks into quotation marks.
+
+    A pair is a backtick (or two) opening at the start of a word and the same closing at
+    the end of one, around words with no code characters (brackets, ``=``, ``;``, ``$``,
+    ``_``, slashes, ``<>``) that read as speech: at least two words ending in ``, . ! ? …``,
+    or at least four words (``` `They are willing to eat grass,` ```, LaTeX-style
+    ``` ``So it goes, he said.'' ```). A lone backtick and code spans (```make test```,
+    ```f(x)```) stay as they are.
+
+    Args:
+        text: Text after ftfy.
+
+    Returns:
+        The text with such pairs as straight double quotes.
+
+    >>> fix_backtick_quotes("He said `They are willing to eat grass,` and left.")
+    'He said "They are willing to eat grass," and left.'
+    >>> fix_backtick_quotes("Run `make test` or call `f(x)`; it`s here.")
+    'Run `make test` or call `f(x)`; it`s here.'
+    """
+    if "`" not in text:
+        return text
+    return BACKTICK_QUOTE_RE.sub(_backtick_quote, text)
+
+
+def fix_apostrophe_space(text: str) -> str:
+    """Mend ``isn #39;t``: an apostrophe entity whose ``&`` became a space (AG News).
+
+    >>> fix_apostrophe_space("It isn #39;t over, Sony #39;s chief said #39;no#39;.")
+    "It isn't over, Sony's chief said #39;no#39;."
+    """
+    if "#" not in text:
+        return text
+    return SPACED_APOSTROPHE_RE.sub("'", text)
+
+
 def fix_entity_debris(text: str) -> str:
     """Repair entities that lost their ``&`` and drop inline tag debris.
 
@@ -190,6 +250,14 @@ def fix_entity_debris(text: str) -> str:
     if "<" in text:
         text = TAG_DEBRIS_RE.sub("", text)
     return text
+
+
+DEBRIS_FIXERS: tuple[tuple[Callable[[str], str], str], ...] = (
+    (fix_apostrophe_space, "apostrophe entity after a space"),
+    (fix_entity_debris, "entity debris (entity without & or inline tag)"),
+    (fix_backtick_quotes, "backticks used as quotation marks"),
+)
+"""What ftfy leaves, fixed in this order (each edit names its fixer)."""
 
 
 def _ends_a_name(pieces: list[str]) -> bool:
@@ -309,17 +377,15 @@ def _repair(
     for _ in range(3):
         fixed, ftfy_edits = _ftfy_lines(text, fixers, fast, memo)
         edits.extend(ftfy_edits)
-        if config.fix_entity_debris:
-            debris_fixed = fix_entity_debris(fixed)
-            if debris_fixed != fixed:
-                edits.append(
-                    Edit(
-                        STEP,
-                        f'entity debris: "{shorten(_first_diff(fixed, debris_fixed))}" '
-                        "repaired (entity without & or inline tag)",
+        if config.fix_entity_debris and (";" in fixed or "<" in fixed or "`" in fixed):
+            # Every fixer needs one of these characters; most texts hold none.
+            for fixer, why in DEBRIS_FIXERS:
+                debris_fixed = fixer(fixed)
+                if debris_fixed is not fixed and debris_fixed != fixed:
+                    edits.append(
+                        Edit(STEP, f'{why}: "{shorten(_first_diff(fixed, debris_fixed))}" repaired')
                     )
-                )
-            fixed = debris_fixed
+                fixed = debris_fixed
         if fixed == text:
             break
         text = fixed

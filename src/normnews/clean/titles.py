@@ -16,13 +16,18 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from normnews.clean.evidence import (
+    SEPARATOR_MARKS,
+    SEPARATOR_RE,
+    SITE_WORDS_MAX,
+    affix_key,
+    host_labels,
+    names_host,
+    title_affixes,
+)
 from normnews.model import Edit
 
 STEP = "title"
-
-SEPARATOR_MARKS = "|–—:»·•-"
-SEPARATOR_RE = re.compile(rf"\s+[{SEPARATOR_MARKS}]{{1,2}}\s+|\s*\|\s*|\s+::\s+")
-"""Separators between a headline and a site name: each holds one of :data:`SEPARATOR_MARKS`."""
 COUNTER_RE = re.compile(
     r"\s*(?:(?<![\w,.])[(\[]?\d{1,5}[)\]]?\s*(?:comments?|responses?|replies|reactions?)?"
     r"|(?:comments?|responses?)\s*[(\[]?\d{1,5}[)\]]?)\s*$",
@@ -33,8 +38,6 @@ COUNTER_TAILS = "0123456789)]tsenTSEN"
 """The ASCII characters a :data:`COUNTER_RE` match can end with (before trailing spaces): a
 digit, a bracket, or the last letter of ``comment(s)``, ``response(s)``, ``replies``,
 ``reaction(s)``."""
-SITE_WORDS_MAX = 5
-"""A segment beside the headline is a site name only when it is this short."""
 SITE_LIKE_RE = re.compile(
     r"\.(?:com|org|net|co|uk|de|fr|ru|in|au|ca|info|news|io|ie|es|it|nl|jp|cn|gr|ae)\b|"
     r"\b(?:news|times|post|journal|herald|tribune|guardian|telegraph|gazette|observer|"
@@ -48,6 +51,18 @@ SITE_LIKE_RE = re.compile(
 """Beside a `` - `` a segment is a site only when it names one (a domain or a publication word):
 ``Tax cuts are a con - Blair`` is BBC style for a quote and keeps its speaker."""
 MIN_KEY = 4
+RESIDUE_MAX_WORDS = 8
+"""At most this many words around the title's copies in a repeat."""
+RESIDUE_EDGES = "|–—-:»·•()[]{}<>/\\"
+COUNTER_WORDS = 3
+COUNTER_SHAPE_RE = re.compile(
+    r"(?:[(\[]?\d[\d,.]*[)\]]?(?:\s+[^\W\d_]+)?|[^\W\d_]+\s*[(\[]?\d[\d,.]*[)\]]?)",
+)
+"""A number with at most one word before or after it: ``3 comments``, ``Comments (4)``, ``0``."""
+WORDS_SPAN_RE = re.compile(r"\w(?:.*\w)?", re.DOTALL)
+"""From the first to the last word character of a piece."""
+DOMAIN_RE = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}", re.IGNORECASE)
+NAME_CONNECTORS = frozenset("of the and & de la le del des der di du van von y".split())
 ASCII_NON_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
 """The ASCII characters that are not letters or digits (deleted with ``bytes.translate``, which
 needs no per-call table set-up as ``str.translate`` does)."""
@@ -81,57 +96,68 @@ def _is_site(segment: str) -> bool:
     return 0 < len(words) <= SITE_WORDS_MAX and bool(SITE_LIKE_RE.search(segment.strip()))
 
 
-def clean_title(title: str) -> tuple[str, list[Edit]]:
-    """Strip a site name (``| Site``, ``- Site``, ``SITE |``) from the title itself.
+def clean_title(
+    title: str, frequent: frozenset[int] = frozenset(), url: str | None = None
+) -> tuple[str, list[Edit]]:
+    """Strip a site name (``- Site``, ``| Site``, ``SITE |``) from the title, on evidence.
 
-    A ``|`` segment of up to five words is a site name; a `` - `` segment must also look like
-    one (a domain or a publication word), because ``Talks fail - again`` and
-    ``Tax cuts are a con - Blair`` are headlines. A
-    trailing number is not stripped here: ``iPhone 11`` is a title (see :func:`strip_titles`
-    for the evidence-based counter rule).
+    A segment after the last separator (or before a first ``|``) is the site's name, not the
+    headline's, only with evidence: it names the URL's host, or it ends (starts) many titles
+    of the same source (the census's title affix keys in ``frequent``), or it follows a ``|``
+    and names a publication (``| BBC News``). ``WAITE KIDNAPPED AS SPY - TEHRAN RADIO`` and
+    ``Tax cuts are a con - Blair`` keep their ends. A trailing number is not stripped here:
+    ``iPhone 11`` is a title (see :func:`strip_title_counter` for the evidence-based rule).
 
     Args:
         title: The repaired title, whitespace collapsed.
+        frequent: Census keys (:meth:`normnews.clean.census.LineCensus.frequent`).
+        url: The article's URL, if any.
 
     Returns:
         The cleaned title and an edit per stripped part.
 
     >>> clean_title("Ad sales boost Time Warner profit | BBC News")[0]
     'Ad sales boost Time Warner profit'
-    >>> clean_title("WORLD NEWS | Floods hit Valencia - Reuters")[0]
+    >>> clean_title("Floods hit Valencia - Daily Courier", url="https://dailycourier.example")[0]
     'Floods hit Valencia'
-    >>> clean_title("Talks fail - again")[0]
-    'Talks fail - again'
+    >>> clean_title("WAITE KIDNAPPED AS SPY - TEHRAN RADIO")[0]
+    'WAITE KIDNAPPED AS SPY - TEHRAN RADIO'
     """
     edits: list[Edit] = []
     # Most titles hold no separator mark at all; the substring tests are cheaper than a split.
-    changed = any(map(title.__contains__, SEPARATOR_MARKS))
-    while changed:
+    if not any(map(title.__contains__, SEPARATOR_MARKS)):
+        return title, edits
+    labels = host_labels(url)
+    for _ in range(2):  # a suffix and a prefix at most
         changed = False
-        parts = SEPARATOR_RE.split(title)
-        if len(parts) < 2:
+        for where, segment, sep in title_affixes(title):
+            why = _site_evidence(segment, sep, where, frequent, labels)
+            if why is None:
+                continue
+            if where == "suffix":
+                title = title[: title.rindex(sep)].rstrip()
+                edits.append(Edit(STEP, f'removed site suffix "{sep.strip()} {segment}" ({why})'))
+            else:
+                title = title[title.find(sep) + len(sep) :].lstrip()
+                edits.append(Edit(STEP, f'removed site prefix "{segment} {sep.strip()}" ({why})'))
+            changed = True
             break
-        seps = SEPARATOR_RE.findall(title)
-        # Suffix first (the common case), then prefix; the longest part must remain.
-        longest = max(len(p) for p in parts)
-        if len(parts[-1]) < longest and _site_segment(parts[-1], seps[-1]):
-            cut = title[: len(title) - len(parts[-1]) - len(seps[-1])].rstrip()
-            edits.append(
-                Edit(STEP, f'removed site suffix "{seps[-1].strip()} {parts[-1]}" from the title')
-            )
-            title, changed = cut, True
-        elif len(parts[0]) < longest and _site_segment(parts[0], seps[0]):
-            edits.append(
-                Edit(STEP, f'removed site prefix "{parts[0]} {seps[0].strip()}" from the title')
-            )
-            title, changed = title[len(parts[0]) + len(seps[0]) :].lstrip(), True
+        if not changed:
+            break
     return title, edits
 
 
-def _site_segment(segment: str, sep: str) -> bool:
-    if "|" in sep:
-        return 0 < len(segment.split()) <= SITE_WORDS_MAX
-    return _is_site(segment)
+def _site_evidence(
+    segment: str, sep: str, where: str, frequent: frozenset[int], labels: frozenset[str]
+) -> str | None:
+    """Why a title segment is the site's name, or ``None`` without evidence."""
+    if names_host(segment, labels):
+        return "names the URL's host"
+    if frequent and affix_key(segment, where) in frequent:
+        return f"the {where} of many titles of the source"
+    if "|" in sep and _is_site(segment):
+        return "a publication's name after a bar"
+    return None
 
 
 def _matches(paragraph: str, key: str, akey: str) -> str | None:
@@ -161,7 +187,7 @@ def _matches(paragraph: str, key: str, akey: str) -> str | None:
         # concatenation of its parts' keys. The parts outside the span must be site-sized.
         keys = [title_key(p) for p in parts]
         bare = [title_key(COUNTER_RE.sub("", p)) for p in parts]
-        short = [len(p.split()) <= SITE_WORDS_MAX for p in parts]
+        short = [_name_or_counter(p) for p in parts]
         for i in range(len(parts)):
             for j in range(i + 1, len(parts) + 1):
                 if (i, j) == (0, len(parts)) or not all(short[:i] + short[j:]):
@@ -170,7 +196,81 @@ def _matches(paragraph: str, key: str, akey: str) -> str | None:
                 span_bare = "".join(keys[i : j - 1]) + bare[j - 1]
                 if _same(span, key, akey) or _same(span_bare, key, akey):
                     return "repeat with a site name"
+    if key in pkey:
+        return _repeat_with_residue(paragraph, key)
     return None
+
+
+def _keyed(paragraph: str) -> tuple[str, list[int]]:
+    """The paragraph's title key and, for each key character, its offset in the paragraph."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(paragraph):
+        for k in title_key(ch):
+            chars.append(k)
+            offsets.append(i)
+    return "".join(chars), offsets
+
+
+def _repeat_with_residue(paragraph: str, key: str) -> str | None:
+    """The title, once or more (a title block reflow joined into one line), plus a short
+    residue that is not prose: a counter (``(3 comments)``, ``7 Comments``) or a name set
+    off by a separator (``– World News Today``). A sentence that starts like the title
+    (``Floods hit Valencia on Monday.``) has a prose residue and is no repeat."""
+    pkey, offsets = _keyed(paragraph)
+    spans: list[tuple[int, int]] = []
+    start = pkey.find(key)
+    while start >= 0:
+        end = start + len(key)
+        spans.append((offsets[start], offsets[end - 1] + 1))
+        start = pkey.find(key, end)
+    if not spans:
+        return None
+    residue: list[str] = []
+    cursor = 0
+    for begin, end in spans:
+        residue.append(paragraph[cursor:begin])
+        cursor = end
+    residue.append(paragraph[cursor:])
+    words = sum(len(piece.split()) for piece in residue)
+    if words > RESIDUE_MAX_WORDS:
+        return None
+    for i, piece in enumerate(residue):
+        if piece.strip() and not _junk_residue(piece, after_title=i > 0):
+            return None
+    return "repeat with a counter or a site name" if words else "repeated title block"
+
+
+def _name_or_counter(part: str) -> bool:
+    """A part beside the title (split at separators) that can be junk: a short name or a
+    counter, never a lower-case phrase (``- the worst in decades``)."""
+    core = part.strip().strip(RESIDUE_EDGES).strip()
+    if not core:
+        return True
+    tokens = core.split()
+    if len(tokens) > SITE_WORDS_MAX:
+        return False
+    if any(ch.isdigit() for ch in core):
+        return len(tokens) <= COUNTER_WORDS and bool(COUNTER_SHAPE_RE.fullmatch(core))
+    named = [t for t in tokens if t.lower() not in NAME_CONNECTORS]
+    return bool(named) and all(t[:1].isupper() or DOMAIN_RE.fullmatch(t) for t in named)
+
+
+def _junk_residue(piece: str, *, after_title: bool) -> bool:
+    """A piece of a title repeat outside the title itself: a counter or a set-off name."""
+    core = WORDS_SPAN_RE.search(piece)
+    if core is None:
+        return True  # punctuation, separators and brackets only
+    words = core.group(0)
+    ends_sentence = piece[core.end() :].strip()[:1] in (".", "!", "?")
+    if after_title and ends_sentence and not DOMAIN_RE.fullmatch(words):
+        return False  # ends as a sentence: prose
+    if any(ch.isdigit() for ch in words):
+        return len(words.split()) <= COUNTER_WORDS and bool(COUNTER_SHAPE_RE.fullmatch(words))
+    gap = piece[: core.start()] if after_title else piece[core.end() :]
+    if not any(ch in RESIDUE_EDGES for ch in gap):
+        return False  # a name must be set off from the title by a separator or a bracket
+    return _name_or_counter(words)
 
 
 def _same(pkey: str, key: str, akey: str) -> bool:
@@ -208,11 +308,13 @@ def _strip_titles(
     akey = _ascii_key(key)
     if len(akey) < max(MIN_KEY, 0.8 * len(key)):
         akey = ""  # not a Latin title: the full key is the only one that means anything
-    limit = len(title) * 2 + 60
+    limit = len(title) * 3 + 80  # room for a block of copies reflow joined into one line
+    one_copy = len(title) * 2 + 60
     edits: list[Edit] = []
     kept: list[str] = []
     for paragraph in paragraphs:
-        if len(paragraph) > limit:
+        if len(paragraph) > limit or (len(paragraph) > one_copy and paragraph[-1] in "."):
+            # Too long for a repeat, or long and ending as prose does: no block of copies.
             kept.append(paragraph)
             continue
         if paragraph in memo:

@@ -2,7 +2,8 @@
 
 The pipeline uses it in three steps:
 
-1. per article, in workers: ``exact_key(text)`` and ``Signer(cfg).signature(text)``;
+1. per article, in workers: ``exact_key(text)``, ``Signer(cfg).signature(text)`` and
+   ``EvidenceMaker(cfg).rows(titles, texts)`` (values, sentence keys, edit signature);
 2. per run: ``Deduper(cfg, history, spill_dir)``, ``add_batch(...)`` in input order, then
    ``resolve()`` → ``{run index: Match}`` for every removed article;
 3. after the run: ``Deduper.write_history(staging_state_dir, run_date, removed)`` (or
@@ -25,6 +26,7 @@ from normnews.dedup.clusters import (
     template_mask,
 )
 from normnews.dedup.deduper import Deduper
+from normnews.dedup.evidence import EVIDENCE_VERSION, EvidenceMaker, is_correction, values
 from normnews.dedup.history import (
     HistoryIndex,
     HistoryMatches,
@@ -43,12 +45,16 @@ from normnews.dedup.signatures import (
     permutations,
     reference_signature,
 )
+from normnews.dedup.verify import REASONS, verify
 
 __all__ = [
     "DATASKETCH_VERSION",
+    "EVIDENCE_VERSION",
     "NORMAL_FORM_VERSION",
+    "REASONS",
     "SCHEME",
     "Deduper",
+    "EvidenceMaker",
     "HistoryIndex",
     "HistoryMatches",
     "Match",
@@ -63,6 +69,7 @@ __all__ = [
     "estimates",
     "exact_key",
     "header_for",
+    "is_correction",
     "lsh_params",
     "normal_form",
     "permutations",
@@ -74,5 +81,7 @@ __all__ = [
     "stats",
     "template_mask",
     "tokens",
+    "values",
+    "verify",
     "write_partition",
 ]

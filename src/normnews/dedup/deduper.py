@@ -1,11 +1,12 @@
 """The run-level deduplicator: exact keys, LSH candidates, verification, survivor clustering.
 
 Per article it holds numpy columns only: exact key (8 bytes), published time (8), length (8),
-id (bytes), ``bands`` uint64 band keys (42 x 8 = 336 bytes by default) and the signature
-(``num_perm`` x 4 = 512 bytes), which goes to a flat file in ``spill_dir`` when one is given, so
-that at 1M articles the state after adding is ~380 MB instead of ~900 MB (see
-``benchmarks/results/dedup.md``). Nothing is quadratic: candidates come from sorting band
-keys with a bucket cap, and only the signatures of articles in candidate pairs are read back.
+a flags byte, id (bytes), uint64 band keys (25 MinHash bands + 4 sentence bands = 232 bytes by
+default) and the signature row: the MinHash signature (``num_perm`` x 4 = 512 bytes) followed by
+the evidence row (``evidence.WIDTH`` x 4 = 404 bytes), which goes to a flat file in
+``spill_dir`` when one is given (see ``benchmarks/results/dedup.md``). Nothing is quadratic:
+candidates come from sorting band keys with a bucket cap, and only the rows of articles in
+candidate pairs are read back.
 
 Order of work in :meth:`Deduper.resolve`:
 
@@ -14,7 +15,8 @@ Order of work in :meth:`Deduper.resolve`:
 3. history: representatives whose exact key is in history are exact copies of the oldest
    history article with it; the others probe history for LSH candidates;
 4. LSH candidates among the remaining representatives (``candidates.bucket_pairs``);
-5. verification and clustering (``clusters``); history articles rank before every new one;
+5. verification (``verify``: text rules and agreeing values) and clustering (``clusters``);
+   history articles rank before every new one;
 6. exact copies follow their representative: to it when it is kept, else to what it copies.
 """
 
@@ -30,8 +32,18 @@ import numpy.typing as npt
 
 from normnews.config import DedupConfig
 from normnews.dedup.candidates import band_keys, bucket_pairs, effective_params
-from normnews.dedup.clusters import Match, accepted, cluster, estimates, template_mask
+from normnews.dedup.clusters import Match, cluster, estimates, template_mask
+from normnews.dedup.evidence import (
+    EDIT,
+    FLAG_CORRECTION,
+    FLAGS,
+    SENTENCE_BANDS,
+    WIDTH,
+    sentence_band_keys,
+    unknown_rows,
+)
 from normnews.dedup.history import HistoryIndex, HistoryMatches, PartitionWriter
+from normnews.dedup.verify import REASONS, needs_edit_rule, verify
 
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
@@ -63,7 +75,7 @@ class Deduper:
         >>> d.add_batch(["a", "b", "c"], [exact_key(t) for t in texts],
         ...             Signer(cfg).signatures(texts), [None, None, None], [len(t) for t in texts])
         >>> d.resolve()
-        {1: Match(duplicate_of='a', similarity=1.0, method='exact')}
+        {1: Match(duplicate_of='a', similarity=1.0, method='exact', reason='exact')}
     """
 
     def __init__(
@@ -72,7 +84,9 @@ class Deduper:
         self.cfg = cfg
         self.history = history
         self.bands, self.rows = effective_params(cfg)
+        self.width = cfg.num_perm + WIDTH
         self._n = 0
+        self._flags: list[npt.NDArray[np.uint8]] = []
         self._ids: list[npt.NDArray[np.bytes_]] = []
         self._exact: list[U64] = []
         self._published: list[I64] = []
@@ -96,6 +110,7 @@ class Deduper:
         signatures: U32,
         published_us: list[int | None],
         lengths: list[int],
+        evidence: U32 | None = None,
     ) -> None:
         """Add the next articles, in input order.
 
@@ -105,6 +120,9 @@ class Deduper:
             signatures: ``(n, num_perm)`` uint32 from :class:`~normnews.dedup.Signer`.
             published_us: Publication time in microseconds since the epoch, or ``None``.
             lengths: Length of each cleaned text (characters).
+            evidence: ``(n, evidence.WIDTH)`` uint32 from
+                :class:`~normnews.dedup.evidence.EvidenceMaker`; ``None`` decides on the
+                signatures alone (no value check, no edited rule).
 
         Raises:
             ValueError: The inputs disagree in length or the signatures in shape or type.
@@ -124,17 +142,31 @@ class Deduper:
             )
         if n == 0:
             return
+        ev = (
+            unknown_rows(np.array(exact_keys, dtype=np.uint64))
+            if evidence is None
+            else np.asarray(evidence, dtype=np.uint32)
+        )
+        if ev.shape != (n, WIDTH):
+            raise ValueError(
+                f"evidence must be uint32 of shape ({n}, {WIDTH}); got {ev.shape}. "
+                "Use EvidenceMaker(cfg).rows(...)."
+            )
+        rows = np.concatenate([sigs, ev], axis=1)
+        self._flags.append((ev[:, FLAGS] & FLAG_CORRECTION).astype(np.uint8))
         self._ids.append(np.array([i.encode("utf-8") for i in article_ids], dtype=np.bytes_))
         self._exact.append(np.array(exact_keys, dtype=np.uint64))
         self._published.append(
             np.array([_NO_DATE if p is None else p for p in published_us], dtype=np.int64)
         )
         self._lengths.append(np.array(lengths, dtype=np.int64))
-        self._keys.append(band_keys(sigs, self.bands, self.rows))
+        self._keys.append(
+            np.concatenate([band_keys(sigs, self.bands, self.rows), sentence_band_keys(ev)], axis=1)
+        )
         if self._spill is not None:
-            self._spill.write(np.ascontiguousarray(sigs).tobytes())
+            self._spill.write(np.ascontiguousarray(rows).tobytes())
         else:
-            self._sigs.append(sigs.copy())
+            self._sigs.append(rows)
         self._n += n
 
     # -- reading back ---------------------------------------------------------------------
@@ -143,12 +175,12 @@ class Deduper:
         if self._spill is not None and self._spill_path is not None:
             self._spill.flush()
             if self._n == 0:
-                return np.empty((0, self.cfg.num_perm), dtype=np.uint32)
+                return np.empty((0, self.width), dtype=np.uint32)
             return np.memmap(
-                self._spill_path, dtype=np.uint32, mode="r", shape=(self._n, self.cfg.num_perm)
+                self._spill_path, dtype=np.uint32, mode="r", shape=(self._n, self.width)
             )
         if not self._sigs:
-            return np.empty((0, self.cfg.num_perm), dtype=np.uint32)
+            return np.empty((0, self.width), dtype=np.uint32)
         if len(self._sigs) > 1:
             self._sigs = [np.concatenate(self._sigs)]
         return self._sigs[0]
@@ -184,6 +216,7 @@ class Deduper:
         """
         n = self._n
         columns = {
+            "correction": -_cat(self._flags, np.uint8).astype(np.int64),
             "published": _cat(self._published, np.int64),
             "length": -_cat(self._lengths, np.int64),
             "input_order": np.arange(n, dtype=np.int64),
@@ -202,7 +235,7 @@ class Deduper:
         Copying chunk by chunk (instead of ``np.concatenate``) keeps the peak at one copy
         plus one chunk; ``resolve`` can therefore run only once.
         """
-        keys = np.empty((self._n, self.bands), dtype=np.uint64)
+        keys = np.empty((self._n, self.bands + SENTENCE_BANDS), dtype=np.uint64)
         start = 0
         while self._keys:
             chunk = self._keys.pop(0)
@@ -249,7 +282,7 @@ class Deduper:
         packed_parts = [np.empty(0, dtype=np.int64)]
         held = 0
         active = active[np.argsort(rank[active], kind="stable")]  # rank order, once
-        for b in range(self.bands):
+        for b in range(self.bands + SENTENCE_BANDS):
             child, parent = bucket_pairs(keys[active, b], None, self.cfg.bucket_cap)
             if len(child):
                 packed_parts.append(np.unique(active[child] * n + active[parent]))
@@ -266,7 +299,7 @@ class Deduper:
         h_run = np.empty(0, dtype=np.int64)
         h_hist = np.empty(0, dtype=np.int64)
         hist_ids: list[str] = []
-        hist_sigs = np.empty((0, self.cfg.num_perm), dtype=np.uint32)
+        hist_sigs = np.empty((0, self.width), dtype=np.uint32)
         if matches is not None and len(matches.pair_run):
             run_idx = reps[matches.pair_run]
             keep = np.isin(run_idx, active)
@@ -286,73 +319,109 @@ class Deduper:
         h_run: I64,
         h_hist: I64,
         hist_sigs: U32,
-    ) -> dict[int, tuple[int, float]]:
+    ) -> dict[int, tuple[int, float, str]]:
         """Verified near-duplicate decisions; history nodes are numbered ``n + j``."""
         n = self._n
+        p = self.cfg.num_perm
         involved = np.unique(np.concatenate([child, parent, h_run]))
         if not len(involved):
             return {}
         store = self._signature_store()
-        run_sigs = np.empty((len(involved), self.cfg.num_perm), dtype=np.uint32)
+        run_rows = np.empty((len(involved), self.width), dtype=np.uint32)
         for start in range(0, len(involved), _READ_CHUNK):
             part = involved[start : start + _READ_CHUNK]
-            run_sigs[start : start + len(part)] = store[part]
+            run_rows[start : start + len(part)] = store[part]
         del store
-        sigs = np.concatenate([run_sigs, hist_sigs]) if len(hist_sigs) else run_sigs
-        del run_sigs
-        tmpl = template_mask(sigs, self.cfg.template_min_docs)
+        rows = np.concatenate([run_rows, hist_sigs]) if len(hist_sigs) else run_rows
+        del run_rows
+        tmpl = template_mask(rows[:, :p], self.cfg.template_min_docs)
         a = np.concatenate([np.searchsorted(involved, child), np.searchsorted(involved, h_run)])
         b = np.concatenate([np.searchsorted(involved, parent), len(involved) + h_hist])
+        # Template values of the edit signatures, among the articles of the pairs that only the
+        # edited rule could accept (sorting all 64 columns of every involved row costs more).
         sim = np.empty(len(a), dtype=np.float64)
         cont = np.empty(len(a), dtype=np.float64)
         for start in range(0, len(a), _VERIFY_CHUNK):
             ia, ib = a[start : start + _VERIFY_CHUNK], b[start : start + _VERIFY_CHUNK]
-            est_sim, _, est_cont = estimates(sigs[ia], sigs[ib], tmpl[ia], tmpl[ib])
-            sim[start : start + len(ia)] = est_sim
+            est, _, est_cont = estimates(rows[ia, :p], rows[ib, :p], tmpl[ia], tmpl[ib])
+            sim[start : start + len(ia)] = est
             cont[start : start + len(ia)] = est_cont
-        ok = accepted(sim, cont, self.cfg)
+        need = needs_edit_rule(sim, cont, self.cfg)
+        edit_cols = np.arange(p, self.width)[EDIT]
+        edit_tmpl = np.zeros((len(rows), len(edit_cols)), dtype=bool)
+        edit_rows = np.unique(np.concatenate([a[need], b[need]]))
+        if len(edit_rows):
+            edit_tmpl[edit_rows] = template_mask(
+                rows[np.ix_(edit_rows, edit_cols)], self.cfg.template_min_docs
+            )
+        ok = np.empty(len(a), dtype=bool)
+        codes = np.empty(len(a), dtype=np.int64)
+        for start in range(0, len(a), _VERIFY_CHUNK):
+            ia, ib = a[start : start + _VERIFY_CHUNK], b[start : start + _VERIFY_CHUNK]
+            stop = start + len(ia)
+            ra, rb = rows[ia], rows[ib]
+            acc, _, reason = verify(
+                ra[:, :p],
+                rb[:, :p],
+                tmpl[ia],
+                tmpl[ib],
+                ra[:, p:],
+                rb[:, p:],
+                self.cfg,
+                edit_tmpl[ia],
+                edit_tmpl[ib],
+                (sim[start:stop], cont[start:stop]),
+            )
+            ok[start:stop], codes[start:stop] = acc, reason
         h = len(hist_sigs)
         # History rows rank before every run article, oldest first.
         local_rank = np.concatenate([rank[involved], np.arange(h, dtype=np.int64) - h])
         decided = cluster(local_rank, a[ok], b[ok], sim[ok])
-        out: dict[int, tuple[int, float]] = {}
+        edge_reason = {
+            (min(x, y), max(x, y)): r
+            for x, y, r in zip(a[ok].tolist(), b[ok].tolist(), codes[ok].tolist(), strict=True)
+        }
+        out: dict[int, tuple[int, float, str]] = {}
         for node, (target, s) in decided.items():
             run_node = int(involved[node])
             tgt = int(involved[target]) if target < len(involved) else n + target - len(involved)
-            out[run_node] = (tgt, s)
+            out[run_node] = (tgt, s, REASONS[edge_reason[(min(node, target), max(node, target))]])
         return out
 
     def _matches(
         self,
         rep_of: I64,
         hist_exact: dict[int, str],
-        near: dict[int, tuple[int, float]],
+        near: dict[int, tuple[int, float, str]],
         hist_ids: list[str],
     ) -> dict[int, Match]:
         n = self._n
-        targets = [t for t, _ in near.values() if t < n]
+        targets = [t for t, _, _ in near.values() if t < n]
         targets += [int(r) for r in np.unique(rep_of[rep_of != np.arange(n)]).tolist()]
         ids = self._id_lookup(targets)
+        flags = _cat(self._flags, np.uint8)
 
         def name(node: int) -> str:
             return ids[node] if node < n else hist_ids[node - n]
 
         result: dict[int, Match] = {}
-        for node, (target, s) in near.items():
-            result[node] = Match(name(target), round(s, 6), "near")
+        for node, (target, s, why) in near.items():
+            result[node] = Match(name(target), round(s, 6), "near", why)
         for i in np.flatnonzero(rep_of != np.arange(n)).tolist():
             rep = int(rep_of[i])
             if rep in hist_exact:
                 continue
             if rep in near:
-                target, s = near[rep]
-                result[i] = Match(name(target), round(s, 6), "near")
+                target, s, why = near[rep]
+                result[i] = Match(name(target), round(s, 6), "near", why)
             else:
-                result[i] = Match(ids[rep], 1.0, "exact")
+                # Same text; the copy kept is the marked correction when there is one.
+                why = "corrected" if flags[rep] and not flags[i] else "exact"
+                result[i] = Match(ids[rep], 1.0, "exact", why)
         if hist_exact:
             for i, rep in enumerate(rep_of.tolist()):
                 if rep in hist_exact:
-                    result[i] = Match(hist_exact[rep], 1.0, "exact")
+                    result[i] = Match(hist_exact[rep], 1.0, "exact", "exact")
         return dict(sorted(result.items()))
 
     # -- after the run --------------------------------------------------------------------

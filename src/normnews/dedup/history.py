@@ -7,11 +7,13 @@ code when loaded)::
     _state/history/run_date=YYYY-MM-DD/part-<run_id>.parquet  (one row per kept article; one
                                                              part per run of that date)
 
-Columns: ``article_id``, ``exact_key`` (uint64), ``band_000``... (uint64 LSH band keys) and
-``sig_000``... (uint32 MinHash values). The header (also stored as key/value metadata in each
-file) records everything that changes signature or band-key values: datasketch version,
-scheme, seed, num_perm, bands, rows, shingle spec, shingle hash, band-key hash and the
-normal-form version. :meth:`HistoryIndex.open` refuses a mismatching header with
+Columns: ``article_id``, ``exact_key`` (uint64), ``band_000``... (uint64 LSH band keys: the
+MinHash bands, then the evidence's sentence bands), ``sig_000``... (uint32 MinHash values) and
+``ev_000``... (the uint32 evidence row of :mod:`normnews.dedup.evidence`). The header (also
+stored as key/value metadata in each file) records everything that changes signature or
+band-key values: datasketch version, scheme, seed, num_perm, bands, rows, shingle spec, shingle
+hash, band-key hash, the normal-form version and the evidence layout.
+:meth:`HistoryIndex.open` refuses a mismatching header with
 :class:`~normnews.errors.StateMismatch` rather than silently comparing incompatible values.
 
 **As-of semantics.** A run for date D reads only partitions with ``run_date < D``, so rerunning
@@ -36,6 +38,14 @@ import numpy.typing as npt
 from normnews import schema
 from normnews.config import DedupConfig
 from normnews.dedup.candidates import BAND_HASH_NAME, band_keys, effective_params
+from normnews.dedup.evidence import (
+    EVIDENCE_VERSION,
+    SENTENCE_BANDS,
+    WIDTH,
+    EvidenceMaker,
+    sentence_band_keys,
+    unknown_rows,
+)
 from normnews.dedup.shinglehash import SHINGLE_HASH_NAME
 from normnews.dedup.shingles import NORMAL_FORM_VERSION, exact_key, shingle_spec
 from normnews.dedup.signatures import DATASKETCH_VERSION, SCHEME, Signer
@@ -78,6 +88,33 @@ def sig_column(i: int) -> str:
     return f"sig_{i:03d}"
 
 
+def ev_column(i: int) -> str:
+    """Name of the column holding evidence value ``i``.
+
+    >>> ev_column(0)
+    'ev_000'
+    """
+    return f"ev_{i:03d}"
+
+
+def row_columns(num_perm: int) -> list[str]:
+    """The uint32 columns of a history row: signature, then evidence.
+
+    >>> row_columns(16)[15:17]
+    ['sig_015', 'ev_000']
+    """
+    return [sig_column(i) for i in range(num_perm)] + [ev_column(i) for i in range(WIDTH)]
+
+
+def key_columns(bands: int) -> list[str]:
+    """The band-key columns for ``bands`` MinHash bands plus the sentence bands.
+
+    >>> key_columns(25)[-1]
+    'band_032'
+    """
+    return [band_column(b) for b in range(bands + SENTENCE_BANDS)]
+
+
 def header_for(cfg: DedupConfig) -> dict[str, str]:
     """The header an index built with ``cfg`` carries (all values strings).
 
@@ -105,6 +142,7 @@ def header_for(cfg: DedupConfig) -> dict[str, str]:
         "band_hash": BAND_HASH_NAME,
         "exact_hash": HASH_NAME,
         "normal_form_version": NORMAL_FORM_VERSION,
+        "evidence": EVIDENCE_VERSION,
     }
 
 
@@ -161,7 +199,8 @@ class HistoryMatches:
         pair_run: Positions of run articles in candidate pairs with history rows.
         pair_hist: For each pair, the index into ``hist_ids``/``hist_signatures``.
         hist_ids: Ids of the history rows taking part in pairs, oldest first.
-        hist_signatures: Their signatures, ``(len(hist_ids), num_perm)`` uint32.
+        hist_signatures: Their rows (signature then evidence),
+            ``(len(hist_ids), num_perm + evidence.WIDTH)`` uint32.
     """
 
     exact_run: I64
@@ -185,7 +224,8 @@ class HistoryIndex:
     def __init__(self, files: list[Path], cfg: DedupConfig) -> None:
         self.files = files
         self.cfg = cfg
-        self.bands, self.rows = effective_params(cfg)
+        lsh_bands, self.rows = effective_params(cfg)
+        self.bands = lsh_bands + SENTENCE_BANDS
 
     @classmethod
     def open(
@@ -294,12 +334,13 @@ class HistoryIndex:
 
     def _fetch(self, rows: I64) -> tuple[list[str], U32]:
         """Ids and signatures of the given global rows (sorted, unique)."""
-        p = self.cfg.num_perm
+        names = row_columns(self.cfg.num_perm)
+        p = len(names)
         ids: list[str] = []
         sigs = np.empty((len(rows), p), dtype=np.uint32)
         if not len(rows):
             return ids, sigs
-        columns = ["article_id"] + [sig_column(i) for i in range(p)]
+        columns = ["article_id", *names]
         base = 0
         filled = 0
         for path in self.files:
@@ -313,8 +354,8 @@ class HistoryIndex:
                 if hi > lo:
                     local = rows[lo:hi] - base
                     ids.extend(str(x) for x in batch["article_id"][local])
-                    for i in range(p):
-                        sigs[lo:hi, i] = batch[sig_column(i)][local]
+                    for i, name in enumerate(names):
+                        sigs[lo:hi, i] = batch[name][local]
                     filled = int(hi)
                 base += n
         return ids, sigs
@@ -414,8 +455,8 @@ class PartitionWriter:
         header_path.write_text(json.dumps(header, indent=2, sort_keys=True) + "\n", "utf-8")
         self.path = history_dir / f"run_date={run_date.isoformat()}" / f"{part}.parquet"
         self._schema = schema.history_schema(
-            [band_column(b) for b in range(self.bands)],
-            [sig_column(i) for i in range(cfg.num_perm)],
+            key_columns(self.bands),
+            row_columns(cfg.num_perm),
             {HEADER_KEY: json.dumps(header, sort_keys=True)},
         )
         self._sink = schema.ParquetSink(self.path, self._schema)
@@ -426,19 +467,29 @@ class PartitionWriter:
         Args:
             article_ids: Their ids.
             exact_keys: Their exact keys (uint64).
-            signatures: Their signatures, ``(n, num_perm)`` uint32.
+            signatures: Their rows: ``(n, num_perm + evidence.WIDTH)`` uint32 (signature,
+                then evidence), or bare ``(n, num_perm)`` signatures (their evidence is then
+                stored as not computed).
         """
         sigs = np.asarray(signatures, dtype=np.uint32)
+        p = self.cfg.num_perm
+        if sigs.shape[1] == p:
+            sigs = np.concatenate([sigs, unknown_rows(np.asarray(exact_keys, np.uint64))], 1)
+        names = row_columns(p)
+        key_names = key_columns(self.bands)
         for start in range(0, len(article_ids), _WRITE_ROWS):
             stop = start + _WRITE_ROWS
             part = sigs[start:stop]
-            keys = band_keys(part, self.bands, self.rows)
+            keys = np.concatenate(
+                [band_keys(part[:, :p], self.bands, self.rows), sentence_band_keys(part[:, p:])],
+                axis=1,
+            )
             cols: dict[str, object] = {
                 "article_id": list(article_ids[start:stop]),
                 "exact_key": np.asarray(exact_keys[start:stop], dtype=np.uint64),
             }
-            cols.update({band_column(b): keys[:, b] for b in range(self.bands)})
-            cols.update({sig_column(i): part[:, i] for i in range(self.cfg.num_perm)})
+            cols.update({name: keys[:, b] for b, name in enumerate(key_names)})
+            cols.update({name: part[:, i] for i, name in enumerate(names)})
             self._sink.write(schema.table_from_columns(cols, self._schema))
 
     def close(self) -> Path:
@@ -486,6 +537,7 @@ def rebuild_partition_from_texts(
     article_ids: list[str],
     texts: list[str],
     cfg: DedupConfig,
+    titles: list[str | None] | None = None,
 ) -> Path:
     """Re-sign kept articles with ``cfg`` and write their history partition.
 
@@ -499,16 +551,24 @@ def rebuild_partition_from_texts(
         article_ids: Ids of the kept articles of that date.
         texts: Their cleaned texts, in the same order.
         cfg: The settings to build with.
+        titles: Their cleaned titles (the evidence's correction mark reads them), or
+            ``None``.
 
     Returns:
         The file written.
     """
     signer = Signer(cfg)
+    maker = EvidenceMaker(cfg)
     writer = PartitionWriter(state_dir, run_date, cfg)
+    all_titles: list[str | None] = list(titles) if titles is not None else [None] * len(texts)
     for start in range(0, len(texts), _WRITE_ROWS):
         chunk = texts[start : start + _WRITE_ROWS]
-        keys = np.array([exact_key(t) for t in chunk], dtype=np.uint64)
-        writer.write(article_ids[start : start + _WRITE_ROWS], keys, signer.signatures(chunk))
+        keys = [exact_key(t) for t in chunk]
+        ev = maker.rows(all_titles[start : start + _WRITE_ROWS], chunk, keys)
+        rows = np.concatenate([signer.signatures(chunk), ev], axis=1)
+        writer.write(
+            article_ids[start : start + _WRITE_ROWS], np.array(keys, dtype=np.uint64), rows
+        )
     return writer.close()
 
 
@@ -563,8 +623,8 @@ def compact(state_dir: Path) -> list[Path]:
         header = json.loads(meta[HEADER_KEY.encode()])
         bands, num_perm = int(header["bands"]), int(header["num_perm"])
         out_schema = schema.history_schema(
-            [band_column(b) for b in range(bands)],
-            [sig_column(i) for i in range(num_perm)],
+            key_columns(bands),
+            row_columns(num_perm),
             {HEADER_KEY: meta[HEADER_KEY.encode()].decode()},
         )
         sink = schema.ParquetSink(merged, out_schema)

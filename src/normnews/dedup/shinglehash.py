@@ -106,24 +106,57 @@ class BatchShingleHasher:
             self._inv = _cumprod_powers(_P_INV, _BLOCK + 1)
         return self._pow, self._inv
 
-    def range_hashes(self, buf: bytes, starts: I64, ends: I64) -> U32:
-        """:func:`shingle_hash` of ``buf[s:e]`` for each ``(s, e)`` pair.
+    def range_hashes(self, buf: bytes, starts: I64, ends: I64, prefix: bytes = b"") -> U32:
+        """:func:`shingle_hash` of ``prefix + buf[s:e]`` for each ``(s, e)`` pair.
 
         Args:
             buf: The bytes the ranges point into.
             starts: Range starts (inclusive).
             ends: Range ends (exclusive), same length as ``starts``.
+            prefix: Bytes hashed before every range (a value's kind tag, without copying
+                the ranges): ``poly(prefix + r) = poly(prefix) + P**len(prefix) * poly(r)``.
 
         Returns:
             One uint32 per range.
         """
+        return self.range_hash_sets(buf, [(starts, ends, prefix)])[0]
+
+    def range_hash_sets(self, buf: bytes, sets: list[tuple[I64, I64, bytes]]) -> list[U32]:
+        """:meth:`range_hashes` of several sets of ``(starts, ends, prefix)`` in one buffer
+        (its prefix sums, the costly part, are computed once).
+
+        Args:
+            buf: The bytes the ranges point into.
+            sets: Range starts, range ends and the prefix of each set.
+
+        Returns:
+            One uint32 array per set.
+        """
+        sizes = [len(starts) for starts, _, _ in sets]
+        polys = self._range_polys(
+            buf,
+            np.concatenate([starts for starts, _, _ in sets]).astype(np.int64),
+            np.concatenate([ends for _, ends, _ in sets]).astype(np.int64),
+        )
+        out = []
+        for (_, _, prefix), part in zip(sets, np.split(polys, np.cumsum(sizes)[:-1]), strict=True):
+            if prefix:
+                head = 0
+                for i, byte in enumerate(prefix):
+                    head = (head + (byte + 1) * pow(_P, i, 1 << 64)) & _MASK64
+                part = np.uint64(head) + part * np.uint64(pow(_P, len(prefix), 1 << 64))
+            out.append((_fmix64_array(part) >> np.uint64(32)).astype(np.uint32))
+        return out
+
+    def _range_polys(self, buf: bytes, starts: I64, ends: I64) -> U64:
+        """``poly(buf[s:e])`` for each range (before the finaliser)."""
         data = np.frombuffer(buf, dtype=np.uint8)
         pw, inv = self._powers()
         if len(data) <= _BLOCK:
             prefix_all = np.zeros(len(data) + 1, dtype=np.uint64)
             np.cumsum((data.astype(np.uint64) + np.uint64(1)) * pw[: len(data)], out=prefix_all[1:])
-            poly = (prefix_all[ends] - prefix_all[starts]) * inv[starts]
-            return (_fmix64_array(poly) >> np.uint64(32)).astype(np.uint32)
+            polys: U64 = (prefix_all[ends] - prefix_all[starts]) * inv[starts]
+            return polys
         # A larger buffer: the prefix sum H is needed only where a range starts or ends, and is
         # computed a block at a time: H[b0 + j] = H[b0] + P**b0 * (the block's prefix at j).
         points = np.unique(np.concatenate((starts, ends)))
@@ -147,7 +180,7 @@ class BatchShingleHasher:
         factor = block_inv[block_of] * inv[starts % _BLOCK]
         poly = prefix[np.searchsorted(points, ends)] - prefix[np.searchsorted(points, starts)]
         poly *= factor
-        return (_fmix64_array(poly) >> np.uint64(32)).astype(np.uint32)
+        return poly
 
     def hashes(self, norms: list[str]) -> tuple[U32, I64]:
         """The shingle hashes of each normal form, concatenated, and where each text's begin.
@@ -163,46 +196,39 @@ class BatchShingleHasher:
             ``(hashes, offsets)``: text ``i``'s hashes are ``hashes[offsets[i]:offsets[i+1]]``
             (``len(offsets) == len(norms) + 1``; every text has at least one).
         """
-        hashes: list[U32] = []
-        counts: list[I64] = []
-        start = 0
-        while start < len(norms):
-            end, size = start, 0
-            while end < len(norms) and (end == start or size + len(norms[end]) <= _GROUP_CHARS):
-                size += len(norms[end])
-                end += 1
-            group_hashes, group_counts = self._group_hashes(norms[start:end])
-            hashes.append(group_hashes)
-            counts.append(group_counts)
-            start = end
-        all_counts = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
-        offsets = np.concatenate(([0], np.cumsum(all_counts))).astype(np.int64)
-        if not hashes:
-            return np.zeros(0, dtype=np.uint32), offsets
-        return (hashes[0] if len(hashes) == 1 else np.concatenate(hashes)), offsets
+        return batch_hashes(norms, [self])[0]
 
-    def _group_hashes(self, norms: list[str]) -> tuple[U32, I64]:
-        """:meth:`hashes` of a group of texts: their hashes, and how many each text has."""
+    def _group_hashes(
+        self, norms: list[str], others: list[BatchShingleHasher]
+    ) -> list[tuple[U32, I64]]:
+        """:func:`batch_hashes` of a group of texts: per hasher (this one, then ``others``),
+        their hashes and how many each text has."""
+        hashers = [self, *others]
         fast = [i for i, norm in enumerate(norms) if tokens_are_words(norm)]
         if len(fast) == len(norms):
-            return self._word_hashes(norms)
-        counts = np.zeros(len(norms), dtype=np.int64)
-        parts: dict[int, U32] = {}
-        if fast:
-            fast_hashes, fast_counts = self._word_hashes([norms[i] for i in fast])
-            counts[fast] = fast_counts
-            bounds = np.concatenate(([0], np.cumsum(fast_counts)))
-            for j, i in enumerate(fast):
-                parts[i] = fast_hashes[bounds[j] : bounds[j + 1]]
-        for i, norm in enumerate(norms):
-            if i not in parts:
-                parts[i] = self._string_hashes(norm)
-                counts[i] = len(parts[i])
-        return np.concatenate([parts[i] for i in range(len(norms))]), counts
+            return self._word_hashes(norms, [h.word_size for h in hashers])
+        out = []
+        for hasher in hashers:
+            counts = np.zeros(len(norms), dtype=np.int64)
+            parts: dict[int, U32] = {}
+            if fast:
+                fast_hashes, fast_counts = hasher._word_hashes(
+                    [norms[i] for i in fast], [hasher.word_size]
+                )[0]
+                counts[fast] = fast_counts
+                bounds = np.concatenate(([0], np.cumsum(fast_counts)))
+                for j, i in enumerate(fast):
+                    parts[i] = fast_hashes[bounds[j] : bounds[j + 1]]
+            for i, norm in enumerate(norms):
+                if i not in parts:
+                    parts[i] = hasher._string_hashes(norm)
+                    counts[i] = len(parts[i])
+            out.append((np.concatenate([parts[i] for i in range(len(norms))]), counts))
+        return out
 
-    def _word_hashes(self, norms: list[str]) -> tuple[U32, I64]:
-        """Word n-gram hashes of normal forms whose tokens are their space-separated words."""
-        k = self.word_size
+    def _word_hashes(self, norms: list[str], sizes: list[int]) -> list[tuple[U32, I64]]:
+        """Word n-gram hashes of normal forms whose tokens are their space-separated words,
+        for each n in ``sizes`` (the buffer, tokens and prefix sums are shared)."""
         encoded = [norm.encode("utf-8") for norm in norms]
         # One space between texts: a token never spans two of them, and a shingle that would
         # is dropped below by its text index.
@@ -219,31 +245,27 @@ class BatchShingleHasher:
         tok_start, tok_end = tok_start[nonempty], tok_end[nonempty]
         tok_text = np.searchsorted(text_start, tok_start, side="right") - 1
         n_tokens = np.bincount(tok_text, minlength=len(norms))
-
-        # Long texts: every window of k tokens inside one text.
-        if len(tok_start) >= k:
-            win = np.flatnonzero(tok_text[: len(tok_start) - k + 1] == tok_text[k - 1 :])
-        else:
-            win = np.zeros(0, dtype=np.int64)
-        starts = [tok_start[win]]
-        ends = [tok_end[win + k - 1]]
-        texts = [tok_text[win]]
-        # Short texts (1..k-1 tokens): one shingle, the whole normal form.
-        short = np.flatnonzero((n_tokens > 0) & (n_tokens < k))
-        starts.append(text_start[short])
-        ends.append(text_start[short] + lengths[short])
-        texts.append(short)
-        # Empty texts: the empty shingle (any empty range hashes alike).
         empty = np.flatnonzero(n_tokens == 0)
-        starts.append(np.zeros(len(empty), dtype=np.int64))
-        ends.append(np.zeros(len(empty), dtype=np.int64))
-        texts.append(empty)
 
-        all_texts = np.concatenate(texts)
-        order = np.argsort(all_texts, kind="stable")
-        hashes = self.range_hashes(buf, np.concatenate(starts)[order], np.concatenate(ends)[order])
-        counts = np.bincount(all_texts, minlength=len(norms)).astype(np.int64)
-        return hashes, counts
+        sets: list[tuple[I64, I64, bytes]] = []
+        all_counts = []
+        for k in sizes:
+            # Long texts: every window of k tokens inside one text.
+            if len(tok_start) >= k:
+                win = np.flatnonzero(tok_text[: len(tok_start) - k + 1] == tok_text[k - 1 :])
+            else:
+                win = np.zeros(0, dtype=np.int64)
+            # Short texts (1..k-1 tokens): one shingle, the whole normal form; empty texts:
+            # the empty shingle (any empty range hashes alike).
+            short = np.flatnonzero((n_tokens > 0) & (n_tokens < k))
+            starts = (tok_start[win], text_start[short], np.zeros(len(empty), dtype=np.int64))
+            ends = (tok_end[win + k - 1], text_start[short] + lengths[short], starts[2])
+            all_texts = np.concatenate((tok_text[win], short, empty))
+            order = np.argsort(all_texts, kind="stable")
+            sets.append((np.concatenate(starts)[order], np.concatenate(ends)[order], b""))
+            all_counts.append(np.bincount(all_texts, minlength=len(norms)).astype(np.int64))
+        hashes = self.range_hash_sets(buf, sets)
+        return list(zip(hashes, all_counts, strict=True))
 
     def _string_hashes(self, norm: str) -> U32:
         """Hashes of shingles built as strings (texts with no-space scripts: rare)."""
@@ -254,6 +276,45 @@ class BatchShingleHasher:
         lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
         ends = np.cumsum(lengths)
         return self.range_hashes(b"".join(parts), ends - lengths, ends)
+
+
+def batch_hashes(norms: list[str], hashers: list[BatchShingleHasher]) -> list[tuple[U32, I64]]:
+    """:meth:`BatchShingleHasher.hashes` of the same normal forms for several hashers (other
+    shingle sizes) at once: the buffer, its tokens and prefix sums are computed once.
+
+    Args:
+        norms: Normal forms.
+        hashers: The hashers; the first one's power tables are used.
+
+    Returns:
+        ``(hashes, offsets)`` per hasher, as :meth:`BatchShingleHasher.hashes`.
+    """
+    first, others = hashers[0], hashers[1:]
+    hashes: list[list[U32]] = [[] for _ in hashers]
+    counts: list[list[I64]] = [[] for _ in hashers]
+    start = 0
+    while start < len(norms):
+        end, size = start, 0
+        while end < len(norms) and (end == start or size + len(norms[end]) <= _GROUP_CHARS):
+            size += len(norms[end])
+            end += 1
+        for j, (group_hashes, group_counts) in enumerate(
+            first._group_hashes(norms[start:end], others)
+        ):
+            hashes[j].append(group_hashes)
+            counts[j].append(group_counts)
+        start = end
+    out = []
+    for part_hashes, part_counts in zip(hashes, counts, strict=True):
+        all_counts = np.concatenate(part_counts) if part_counts else np.zeros(0, dtype=np.int64)
+        offsets = np.concatenate(([0], np.cumsum(all_counts))).astype(np.int64)
+        if not part_hashes:
+            out.append((np.zeros(0, dtype=np.uint32), offsets))
+        else:
+            out.append(
+                (part_hashes[0] if len(part_hashes) == 1 else np.concatenate(part_hashes), offsets)
+            )
+    return out
 
 
 def _cumprod_powers(base: int, n: int) -> U64:

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from normnews.config import DedupConfig
-from normnews.dedup.shinglehash import BatchShingleHasher, shingle_hash
+from normnews.dedup.shinglehash import BatchShingleHasher, batch_hashes, shingle_hash
 from normnews.dedup.shingles import normal_form
 from normnews.hashing import hash64
 
@@ -115,6 +115,11 @@ class Signer:
         self._a, self._b = perms if perms is not None else permutations(cfg)
         self._hasher = BatchShingleHasher(cfg.shingle_size, cfg.char_shingle_size)
 
+    @property
+    def hasher(self) -> BatchShingleHasher:
+        """The batch shingle hasher (its power tables are shared by other range hashing)."""
+        return self._hasher
+
     def signature(self, text: str) -> U32:
         """The MinHash signature of a cleaned text.
 
@@ -153,17 +158,67 @@ class Signer:
         >>> keys[0] == keys[1] == exact_key("one story"), bool((sigs[0] == sigs[1]).all())
         (True, True)
         """
+        sigs, keys, _ = self.sign(texts)
+        return sigs, keys
+
+    def sign(self, texts: list[str]) -> tuple[U32, list[int], list[str]]:
+        """:meth:`signatures_and_keys`, and the normal forms (for other per-text evidence).
+
+        Args:
+            texts: Cleaned article texts.
+
+        Returns:
+            The signature matrix, the exact keys and the normal forms, in text order.
+        """
         norms = [normal_form(text) for text in texts]
         keys = [hash64(norm) for norm in norms]
-        out = np.empty((len(texts), self.cfg.num_perm), dtype=np.uint32)
-        if not texts:
-            return out, keys
-        hashes, offsets = self._hasher.hashes(norms)
+        return self.signatures_of_norms(norms), keys, norms
+
+    def signatures_of_norms(self, norms: list[str]) -> U32:
+        """Signatures of texts given by their normal forms (:func:`normal_form`).
+
+        Args:
+            norms: Normal forms.
+
+        Returns:
+            The ``(len(norms), num_perm)`` signature matrix.
+        """
+        if not norms:
+            return np.empty((0, self.cfg.num_perm), dtype=np.uint32)
+        return self._signatures_of_hashes(*self._hasher.hashes(norms))
+
+    def sign_with(self, texts: list[str], other: Signer) -> tuple[U32, list[int], list[str], U32]:
+        """:meth:`sign`, and the signatures of another signer (other shingle size and
+        permutations) of the same texts, their buffer, tokens and prefix sums shared.
+
+        Args:
+            texts: Cleaned article texts.
+            other: The other signer.
+
+        Returns:
+            The signature matrix, the exact keys, the normal forms and ``other``'s matrix.
+        """
+        norms = [normal_form(text) for text in texts]
+        keys = [hash64(norm) for norm in norms]
+        if not norms:
+            return self.signatures_of_norms(norms), keys, norms, other.signatures_of_norms(norms)
+        mine, theirs = batch_hashes(norms, [self._hasher, other.hasher])
+        return (
+            self._signatures_of_hashes(*mine),
+            keys,
+            norms,
+            other._signatures_of_hashes(*theirs),
+        )
+
+    def _signatures_of_hashes(self, hashes: U32, offsets: npt.NDArray[np.int64]) -> U32:
+        """Signatures from the shingle hashes of texts (``BatchShingleHasher.hashes``)."""
+        n = len(offsets) - 1
+        out = np.empty((n, self.cfg.num_perm), dtype=np.uint32)
         hv = _fmix32(hashes)
         # Whole articles per chunk, so each chunk is reduced per article with one reduceat;
         # an article longer than a chunk is reduced in pieces.
         first = 0
-        while first < len(texts):
+        while first < n:
             last = int(np.searchsorted(offsets, offsets[first] + _CHUNK, side="right")) - 1
             last = max(last, first + 1)
             if offsets[last] - offsets[first] > _CHUNK:
@@ -177,7 +232,7 @@ class Signer:
                     work, offsets[first:last] - offsets[first], axis=1
                 ).T
             first = last
-        return out, keys
+        return out
 
     def _long_signature(self, hv: U32) -> U32:
         out = np.full(self.cfg.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)

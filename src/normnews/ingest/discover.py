@@ -158,7 +158,6 @@ def discover(root: Path, *, exclude: Path | None = None) -> list[InputFile]:
     # Linked folders wait until every real folder has been walked (see the module docstring).
     linked: list[tuple[str, Path, Path]] = []
     _walk(root, "", real_root, visited, linked, found)
-    found = [dataclasses.replace(f, root=root) for f in found]
     while linked:
         relpath, path, target = heapq.heappop(linked)
         if target in visited:
@@ -166,6 +165,8 @@ def discover(root: Path, *, exclude: Path | None = None) -> list[InputFile]:
             continue
         visited.add(target)
         _walk(path, relpath + "/", real_root, visited, linked, found)
+    # Every file, linked folders' too, is opened inside the whole input root, not its folder.
+    found = [dataclasses.replace(f, root=root) for f in found]
     found.sort(key=lambda f: f.relpath)
     return found
 

@@ -24,6 +24,10 @@ _SIGNIFICANT = re.compile(r"\S")
 _OUTSIDE = re.compile(r'["\[\]{},]')
 _IN_STRING = re.compile(r'["\\]')
 _CHUNK = 1 << 16
+_MAX_DEPTH = 100_000
+"""Deepest nesting scanned. Python's parser gives up near its recursion limit (about 1,000
+levels), so a deeper value can never be a record; scanning on through billions of brackets (a
+small ``.json.gz`` of ``[[[[...``) would hold the run lock for an hour at ~1 MB/s."""
 
 
 class JsonStreamError(ValueError):
@@ -120,6 +124,12 @@ class _Cursor:
             elif char in "[{":
                 depth += 1
                 self.pos = found.end()
+                if depth > _MAX_DEPTH:
+                    raise JsonStreamError(
+                        f"nested deeper than {_MAX_DEPTH:,} levels at character "
+                        f"{self.offset + self.pos}; no JSON parser here reads that, so the rest "
+                        "of the file is not read"
+                    )
             elif depth == 0:
                 self.pos = found.start()  # , ] or } after a number or literal
                 break

@@ -1044,6 +1044,15 @@ class _LineStream:
                 "of the file is not read",
             )
 
+    def skip(self, n: int) -> bool:
+        """Pass over the next ``n`` lines without keeping them as a record (an over-long one
+        included, which iterating would raise for). Returns False if the stream ended first."""
+        for _ in range(n):
+            if self._raw_next() is None:
+                return False
+            self._long_quotes = None
+        return True
+
     def push_back(self, lines: list[str], first_lineno: int) -> None:
         """Serve ``lines`` (numbered from ``first_lineno``) again before the rest."""
         self._pushed.extendleft(
@@ -1232,9 +1241,8 @@ def _csv_pass(
     """
     with src.open() as raw:
         lines = _LineStream(raw, src.limits.max_record_bytes, keep=True, max_lines=_max_lines(src))
-        for _ in range(start_line):
-            if next(lines, None) is None:
-                return
+        if not lines.skip(start_line):
+            return
         lines.take()
         reader = _csv_reader(lines, delimiter, src.fields.quoting)
         header: list[str] | None = state["header"]

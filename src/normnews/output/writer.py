@@ -63,6 +63,7 @@ def duplicate_row(dup: Duplicate, title: str | None = None) -> dict[str, Any]:
         "similarity": dup.similarity,
         "method": dup.method,
         "title": title,
+        "reason": dup.reason or dup.method,
     }
 
 
