@@ -82,7 +82,8 @@ def test_explain_uses_the_lines_the_run_learned(tmp_path):
     removes it the same way and counts it as learned, explain without --out keeps it."""
     data = tmp_path / "in" / "kestrel"
     data.mkdir(parents=True)
-    footer = "Kestrel Courier harbour edition, Vlissingen desk"
+    # Not sentence-shaped, so no rule of the cleaner removes it on its own: only the census.
+    footer = "Kestrel Courier Harbour Edition · Vlissingen Desk"
     for i in range(8):
         (data / f"s{i}.txt").write_text(f"Story {i}\n\n{story_text(i)}\n\n{footer}\n")
     out = tmp_path / "out"

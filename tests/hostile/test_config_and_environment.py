@@ -77,9 +77,9 @@ def test_a_full_disk_exits_74_and_the_rerun_is_byte_identical(tmp_path: Path):
     (inp / "feed.jsonl").write_text(feed_lines(400), encoding="utf-8")
     roomy = tmp_path / "roomy"
     assert run_cli("run", inp, "--out", roomy, "--run-date", DAY, "--workers", "1").code == 0
-    with small_tmpfs(tmp_path / "disk", "1m") as disk:
+    with small_tmpfs(tmp_path / "disk", "4m") as disk:
         filler = disk / "filler"
-        filler.write_bytes(b"\0" * (1024 * 1024 - 64 * 1024))
+        filler.write_bytes(b"\0" * (4 * 1024 * 1024 - 64 * 1024))
         failed = _run_in(inp, disk / "out")
         assert failed.returncode == 74, failed.stderr
         assert "disk is full" in failed.stdout and "free space" in failed.stdout

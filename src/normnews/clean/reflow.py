@@ -171,9 +171,20 @@ def _mid_clause(line: str) -> bool:
     if not tail or tail[-1] in MID_CLAUSE_MARKS:
         return bool(tail)
     last = tail.rsplit(maxsplit=1)[-1]
-    if INITIALS_RE.fullmatch(last):
+    if INITIALS_RE.fullmatch(last) or _open_quote_or_bracket(tail):
         return True
     return last.islower() and last.strip("\"'“”‘’«»") in JOIN_WORDS
+
+
+def _open_quote_or_bracket(line: str) -> bool:
+    """A quotation or bracket opened on the line and not closed (``journal "METAL``): the
+    wrapper broke the line inside it, so no sentence or heading ends there."""
+    if line.count("(") > line.count(")") or line.count("“") > line.count("”"):
+        return True
+    if line.count('"') % 2:
+        at = line.rfind('"')
+        return at + 1 < len(line) and line[at + 1].isalnum()
+    return False
 
 
 def _structural(prev: str, line: str) -> bool:
