@@ -75,3 +75,16 @@ def test_scratch_articles_round_trip_and_cut_into_fixed_windows(tmp_path: Path):
     assert [r["record"] for r in rows] == list(range(9))
     assert rows[0]["exact_key"] == 2**64 - 1
     assert rows[0]["published"] == datetime(1969, 7, 20, 20, 17, 40, 123456, tzinfo=UTC)
+
+
+def test_a_record_without_a_title_gets_a_null_title(worker: Path):
+    """No title in the input (or only whitespace) is written as null, never as ``""``."""
+    items = [
+        RawRecord("t.jsonl", 0, None, BODY),
+        RawRecord("t.jsonl", 1, "   ", BODY.replace("March", "May")),
+        RawRecord("t.jsonl", 2, "Plan approved", BODY.replace("March", "June")),
+    ]
+    result = process_batch(park(items, worker, seq=0))
+    assert result.articles_path is not None
+    titles = read_ipc(Path(result.articles_path)).column("title").to_pylist()
+    assert titles == [None, None, "Plan approved"]

@@ -255,8 +255,8 @@ def run_command(
     input_dir: Annotated[
         Path,
         typer.Argument(
-            help="Directory of input files (.txt .md .jsonl .ndjson .json .csv .tsv .parquet, "
-            "optionally .gz .bz2 .xz .zst).",
+            help="Directory of input files (.txt .md .jsonl .ndjson .json .csv .tsv .parquet "
+            ".html .htm .warc, optionally .gz .bz2 .xz .zst).",
             show_default=False,
         ),
     ],
@@ -303,6 +303,14 @@ def run_command(
             "--allow-empty/--no-allow-empty",
             help="An input directory without files exits 99 (nothing to do) instead of 65.",
             show_default=False,
+        ),
+    ] = None,
+    feed: Annotated[
+        str | None,
+        typer.Option(
+            help="Use the field mapping [feeds.NAME] of the config for every file of this run "
+            "(which field is the title, text, url, date, id; CSV columns; extra fields).",
+            metavar="NAME",
         ),
     ] = None,
     threshold: Annotated[
@@ -364,6 +372,7 @@ def run_command(
             reprocess=reprocess,
             max_error_rate=max_error_rate,
             allow_empty=allow_empty,
+            feed=feed,
             **{"dedup.threshold": threshold, "dedup.enabled": dedup, "dedup.history": history},
         )
         if dry_run:

@@ -29,6 +29,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
@@ -312,6 +313,53 @@ class LimitsConfig:
                 raise ConfigError(f"limits.{name} is {getattr(self, name)}; use 1 or more.")
 
 
+@dataclass(frozen=True)
+class FeedMapping:
+    """How one feed names its fields, for feeds the built-in names do not cover.
+
+    Declared as a ``[feeds.NAME]`` table. A run uses the mapping named by ``feed`` (``--feed``)
+    for every file; without it, each file takes the first mapping (in file order) whose
+    ``match`` fits its path, or none.
+
+    Attributes:
+        match: A glob on the file's path relative to the input directory (``*`` also crosses
+            ``/``). Default ``"*"``: every file.
+        title: The field holding the title; tried before the built-in names. Default none.
+        text: The field holding the body (e.g. ``"description"``). Default none.
+        url: The field holding the link. Default none.
+        published: The field holding the publication time. Default none.
+        id: The field holding the feed's own id (the ``guid`` column). Default none.
+        columns: Names for the columns of a CSV/TSV without a header row; its first row is
+            then data. Default empty: the first row is the header.
+        delimiter: The CSV/TSV field separator, one character. Default: ``,`` for ``.csv``,
+            tab for ``.tsv``.
+        quoting: Whether ``"`` quotes fields in CSV/TSV. Default ``True``; ``False`` reads
+            quote marks as text (files that never quote but use ``"`` in titles).
+        extra: Fields kept as they are in the ``extra`` column (a JSON object of strings),
+            e.g. ``["category", "author", "language"]``. Default none.
+    """
+
+    match: str = "*"
+    title: str | None = None
+    text: str | None = None
+    url: str | None = None
+    published: str | None = None
+    id: str | None = None
+    columns: tuple[str, ...] = ()
+    delimiter: str | None = None
+    quoting: bool = True
+    extra: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.delimiter is not None and (len(self.delimiter) != 1 or self.delimiter in '\r\n"'):
+            raise ConfigError(
+                f"delimiter is {self.delimiter!r}; use one character other than a quote or a "
+                'line break ("\\t" for tab).'
+            )
+        if len({c.strip().lower() for c in self.columns}) != len(self.columns):
+            raise ConfigError(f"columns {list(self.columns)} repeat a name; name each column once.")
+
+
 _MAX_BATCH_SIZE = 1_000_000
 
 
@@ -337,6 +385,9 @@ class JobConfig:
         allow_empty: An input directory without any file ends the run with exit 99 (nothing
             to do) instead of exit 65. Default ``False``: an empty folder on a schedule is
             usually a feed that did not arrive, which must not look like a skipped day.
+        feeds: Field mappings by name (``[feeds.NAME]`` tables, see :class:`FeedMapping`).
+        feed: The mapping every file of this run uses (``--feed NAME``). Default none: each
+            file takes the first mapping whose ``match`` fits it.
     """
 
     input_dir: Path
@@ -351,8 +402,15 @@ class JobConfig:
     dedup: DedupConfig = field(default_factory=DedupConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     allow_empty: bool = False
+    feeds: dict[str, FeedMapping] = field(default_factory=dict)
+    feed: str | None = None
 
     def __post_init__(self) -> None:
+        if self.feed is not None and self.feed not in self.feeds:
+            raise ConfigError(
+                f"feed {self.feed!r} is not defined; defined mappings: {sorted(self.feeds)}. "
+                f"Add a [feeds.{self.feed}] table to the config."
+            )
         if type(self.run_date) is not date:
             # A datetime is a date too, but "run_date=2026-01-01T05:00:00" is no partition.
             raise ConfigError(
@@ -374,6 +432,12 @@ class JobConfig:
                 f"--out {self.out_dir} cannot be an output root: {blocker} is a file. "
                 "Give a directory (it is created if missing)."
             )
+
+    def mapping_for(self, relpath: str) -> FeedMapping | None:
+        """The field mapping for the input file at ``relpath`` (see :class:`FeedMapping`)."""
+        if self.feed is not None:
+            return self.feeds[self.feed]
+        return next((m for m in self.feeds.values() if fnmatchcase(relpath, m.match)), None)
 
     @property
     def effective_workers(self) -> int:
@@ -409,8 +473,11 @@ class JobConfig:
             "batch_size",
             "reprocess",
             "allow_empty",
+            "feed",
         ):
             raw.pop(key)
+        if not raw["feeds"]:
+            raw.pop("feeds")  # so a config without mappings keeps the fingerprint it had
         blob = json.dumps(raw, sort_keys=True, separators=(",", ":")).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
@@ -421,7 +488,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "dedup": DedupConfig,
     "limits": LimitsConfig,
 }
-_TOP_LEVEL = {f.name for f in dataclasses.fields(JobConfig)} - set(_SECTIONS)
+_TOP_LEVEL = {f.name for f in dataclasses.fields(JobConfig)} - set(_SECTIONS) - {"feeds"}
 DEFAULT_CONFIG_NAMES = ("normnews.toml",)
 
 
@@ -434,6 +501,7 @@ def config_fields() -> dict[str, list[str]]:
     out = {"": sorted(_TOP_LEVEL - {"input_dir", "out_dir"})}
     for name, cls in _SECTIONS.items():
         out[name] = [f.name for f in dataclasses.fields(cls)]
+    out["feeds.NAME"] = [f.name for f in dataclasses.fields(FeedMapping)]
     return out
 
 
@@ -504,6 +572,24 @@ def _check_types(cls: type[Any], section: str, values: dict[str, Any]) -> None:
             )
 
 
+def _feeds(value: Any, config_file: Path | None) -> dict[str, FeedMapping]:
+    """The ``[feeds.NAME]`` tables as mappings, in file order."""
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ConfigError(
+            f"[feeds] in {config_file} must hold tables, one per feed: [feeds.NAME] with "
+            'text = "...", columns = [...], ...'
+        )
+    feeds = {}
+    for name, table in value.items():
+        section = f"feeds.{name}"
+        mapping = _section(FeedMapping, section, dict(table))
+        for key in ("columns", "extra"):
+            # Frozen and hashable like every other setting, so the config stays immutable.
+            mapping = dataclasses.replace(mapping, **{key: tuple(getattr(mapping, key))})
+        feeds[name] = mapping
+    return feeds
+
+
 def find_config_file(start: Path) -> Path | None:
     """The config file used when ``--config`` is not given: ``normnews.toml`` in ``start``."""
     for name in DEFAULT_CONFIG_NAMES:
@@ -545,7 +631,9 @@ def load_config(
     sections: dict[str, dict[str, Any]] = {}
     top: dict[str, Any] = {}
     for key, value in data.items():
-        if key in _SECTIONS:
+        if key == "feeds":
+            top["feeds"] = _feeds(value, config_file)
+        elif key in _SECTIONS:
             if not isinstance(value, dict):
                 raise ConfigError(f"[{key}] in {config_file} must be a table.")
             sections[key] = dict(value)

@@ -31,6 +31,8 @@ class RawRecord:
         published: Publication time as found in the input (unparsed), if present.
         guid: The feed's own id, if present.
         encoding: The encoding the bytes were decoded with (``utf-8``, ``cp1252``, ...).
+        extra: Fields kept as they are (``FeedMapping.extra``), as a JSON object of strings
+            with sorted keys, or ``None`` when there are none.
     """
 
     source: str
@@ -41,6 +43,7 @@ class RawRecord:
     published: str | None = None
     guid: str | None = None
     encoding: str = "utf-8"
+    extra: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,13 +67,14 @@ class Article:
     article_id: str
     source: str
     record: int
-    title: str
+    title: str | None
     text: str
     url: str | None
     published: datetime | None
     guid: str | None
     encoding: str
     edits: list[Edit] = field(default_factory=list)
+    extra: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ from typing import Any, TypeVar
 
 from normnews.clean.census import LineCensus
 from normnews.config import JobConfig
+from normnews.dates import undated_feed_warnings
 from normnews.dedup import Deduper, HistoryIndex, Match, effective_params
 from normnews.dedup.evidence import SENTENCE_BANDS, SENTENCE_ROWS
 from normnews.dedup.signatures import Permutations
@@ -289,6 +290,7 @@ class _Reader:
         self.todo = todo
         self.batch_size = config.batch_size
         self.limits = config.limits
+        self.mapping_for = config.mapping_for
         self.records_per_file: dict[str, int] = {}
         self.digests: dict[str, str | None] = {}
         """The content hash of what was actually read (``None``: not opened, so not done)."""
@@ -301,7 +303,7 @@ class _Reader:
         for f, _ in self.todo:
             n = 0
             stats = ReadStats()
-            for item in read_file(f, self.limits, stats):
+            for item in read_file(f, self.limits, stats, self.mapping_for(f.relpath)):
                 n += 1
                 batch.append(item)
                 if len(batch) >= self.batch_size:
@@ -467,6 +469,8 @@ def _run_staged(
     counts: Counter[str] = Counter()
     reject_reasons: Counter[str] = Counter()
     edit_steps: Counter[str] = Counter()
+    dates_given: Counter[str] = Counter()
+    dates_failed: Counter[str] = Counter()
     text_stats = TextStats()
     workers = config.effective_workers
     window = 2 * workers
@@ -524,6 +528,8 @@ def _run_staged(
                     result.evidence,
                 )
             edit_steps.update(result.edit_steps)
+            dates_given.update(result.dates_given)
+            dates_failed.update(result.dates_failed)
             text_stats.merge(result.text_stats)
             for source, (seen, with_date) in result.dated.items():
                 total = dated.setdefault(source, [0, 0])
@@ -537,6 +543,8 @@ def _run_staged(
             "%d more rejects not logged; all are in the rejects dataset",
             sum(reject_reasons.values()) - _LOGGED_REJECTS,
         )
+    for message in undated_feed_warnings(dates_given, dates_failed, config.dedup.survivor):
+        log.warning("%s", message)
     records_in = sum(reader.records_per_file.values())
     t = timer.lap("process", t, "dedup")
 
@@ -625,7 +633,7 @@ def _run_staged(
             f"{n_rejects} of {records_in} input records were rejected ({rate:.1%}), more than "
             f"max_error_rate {config.max_error_rate:.1%}; nothing was published. Reasons: "
             f"{dict(reject_reasons)}. The first {len(first_rejects)} are listed in "
-            f"{failed_path}; fix the feed, or raise --max-error-rate.",
+            f"{failed_path}; fix the feed, or raise --max-error-rate." + _first_hint(first_rejects),
             counts={**counts, "rejects_by_reason": dict(sorted(reject_reasons.items()))},
         )
 
@@ -674,6 +682,15 @@ def _run_staged(
     publish(out, staging, moves, (target, manifest.to_json()))
     timer.lap("publish", t)
     return RunResult("ok", run_id, day.isoformat(), out, target, dict(counts))
+
+
+def _first_hint(first_rejects: list[dict[str, Any]]) -> str:
+    """The fix a reader's reject suggests (a header-less CSV), repeated in the run's error."""
+    for row in first_rejects:
+        detail = str(row.get("detail") or "")
+        if "No header?" in detail:
+            return f" {row['source']}: No header?" + detail.split("No header?", 1)[1]
+    return ""
 
 
 def _open_history(config: JobConfig, include_day: bool) -> HistoryIndex | None:

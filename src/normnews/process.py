@@ -10,7 +10,6 @@ were cut.
 
 from __future__ import annotations
 
-import email.utils
 import os
 import threading
 import time
@@ -25,6 +24,7 @@ from normnews.clean.boilerplate import FREQUENT
 from normnews.clean.census import line_keys, site_of
 from normnews.clean.evidence import evidence_keys
 from normnews.config import JobConfig
+from normnews.dates import parse_date_noted, with_published_raw
 from normnews.dedup import EvidenceMaker, Signer, permutations
 from normnews.dedup.signatures import Permutations
 from normnews.hashing import stable_id
@@ -64,6 +64,10 @@ class BatchResult:
     """``(n, evidence.WIDTH)`` uint32 dedup evidence (values, sentence keys, edit signature)."""
     rejects: list[Reject] = field(default_factory=list)
     edit_steps: Counter[str] = field(default_factory=Counter)
+    dates_given: Counter[str] = field(default_factory=Counter)
+    """Articles with a non-blank ``published`` value, by input file."""
+    dates_failed: Counter[str] = field(default_factory=Counter)
+    """...of which the value could not be parsed (``published`` is null), by input file."""
     text_stats: TextStats = field(default_factory=TextStats)
     dated: dict[str, list[int]] = field(default_factory=dict)
     """Per source file: ``[articles, articles with a published time]`` (the survivor rule's
@@ -118,7 +122,7 @@ def article_id(source: str, record: int, digest: str = "") -> str:
 
 
 def parse_published(value: str | None) -> tuple[datetime | None, Edit | None]:
-    """Parse a publication time (ISO 8601 or RFC 2822) to an aware UTC datetime.
+    """Parse a publication time (:func:`normnews.dates.parse_date`) to an aware UTC datetime.
 
     A time without a zone is taken as UTC. A value that cannot be parsed becomes null, with an
     edit that says so (the article is kept).
@@ -134,20 +138,12 @@ def parse_published(value: str | None) -> tuple[datetime | None, Edit | None]:
     """
     if value is None or not value.strip():
         return None, None
-    text = value.strip()
-    parsed: datetime | None = None
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            parsed = None
+    parsed, note = parse_date_noted(value)
     if parsed is None:
-        return None, Edit("published", f"could not parse {text[:60]!r}; set to null")
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC), None
+        return None, Edit("published", f"could not parse {value.strip()[:60]!r}; set to null")
+    return parsed, None if note is None else Edit(
+        "published_zone", f"{value.strip()[:60]!r}: {note}"
+    )
 
 
 def process_record(raw: RawRecord, setup: WorkerSetup) -> Article | Reject:
@@ -180,13 +176,14 @@ def process_record(raw: RawRecord, setup: WorkerSetup) -> Article | Reject:
         article_id=article_id(raw.source, raw.record, setup.digests.get(raw.source, "")),
         source=raw.source,
         record=raw.record,
-        title=result.title,
+        title=result.title or None,  # no title (or one cleaned away) is null, never ""
         text=result.text,
         url=raw.url,
         published=published,
         guid=raw.guid,
         encoding=raw.encoding,
         edits=edits,
+        extra=with_published_raw(raw.extra, raw.published) if date_edit else raw.extra,
     )
     return article
 
@@ -252,6 +249,12 @@ def process_batch(batch: ScratchBatch) -> BatchResult:
         seen = out.dated.setdefault(article.source, [0, 0])
         seen[0] += 1
         seen[1] += article.published is not None
+    for raw in items:
+        if isinstance(raw, RawRecord) and raw.published is not None and raw.published.strip():
+            out.dates_given[raw.source] += 1
+    for article in articles:
+        if article.published is None and any(e.step == "published" for e in article.edits):
+            out.dates_failed[article.source] += 1
     if articles:
         out.articles_path = batch.articles_path
         write_articles(articles, out.exact_keys, out.published, Path(out.articles_path))

@@ -31,6 +31,9 @@ ARTICLES = pa.schema(
         pa.field("guid", pa.string()),
         pa.field("encoding", pa.string()),
         pa.field("edits", pa.list_(EDIT_TYPE)),
+        # A JSON object of strings (kept fields, an unparsed date): one type whatever the feeds
+        # hold, read by DuckDB (->>), Spark (from_json) and pandas (json.loads) alike.
+        pa.field("extra", pa.string()),
     ],
     metadata={"normnews.schema_version": SCHEMA_VERSION, "normnews.dataset": "articles"},
 )
@@ -103,6 +106,7 @@ RAW = pa.schema(
         pa.field("published", pa.string()),
         pa.field("guid", pa.string()),
         pa.field("encoding", pa.string()),
+        pa.field("extra", pa.string()),
         pa.field("reason", pa.string()),
         pa.field("detail", pa.string()),
     ],

@@ -87,9 +87,11 @@ def unpark(batch: ScratchBatch) -> list[RawRecord | Reject]:
     table = read_ipc(Path(batch.path))
     rows = zip(*(table.column(name).to_pylist() for name in RAW.names), strict=True)
     out: list[RawRecord | Reject] = []
-    for source, record, title, text, url, published, guid, encoding, reason, detail in rows:
+    for source, record, title, text, url, published, guid, encoding, extra, reason, detail in rows:
         if reason is None:
-            out.append(RawRecord(source, record, title, text, url, published, guid, encoding))
+            out.append(
+                RawRecord(source, record, title, text, url, published, guid, encoding, extra)
+            )
         else:
             out.append(Reject(source, record, reason, detail or ""))
     return out
@@ -140,6 +142,7 @@ def write_articles(
         "guid": [a.guid for a in articles],
         "encoding": [a.encoding for a in articles],
         "edits": [[{"step": e.step, "detail": e.detail} for e in a.edits] for a in articles],
+        "extra": [a.extra for a in articles],
         "exact_key": list(exact_keys),
     }
     write_ipc(table_from_columns(columns, SPOOL), path)

@@ -37,7 +37,7 @@ from normnews.ingest.compression import COMPRESSIONS
 
 logger = logging.getLogger(__name__)
 
-FORMATS = ("txt", "md", "jsonl", "ndjson", "json", "csv", "tsv", "parquet")
+FORMATS = ("txt", "md", "jsonl", "ndjson", "json", "csv", "tsv", "parquet", "html", "htm", "warc")
 """Format suffixes (without the dot) that have a reader, see ``readers.READERS``."""
 
 SUPPORTED_SUFFIXES = tuple(f".{fmt}" for fmt in FORMATS)

@@ -25,10 +25,22 @@ Formats (:data:`READERS`):
   (``bad_row``).
 - ``.parquet``: streamed in batches through :mod:`normnews.schema`; columns are matched by the
   same aliases. Timestamps and dates become ISO 8601 strings.
+- ``.warc`` (usually ``.warc.gz``): a crawl, read with warcio (:mod:`normnews.ingest.warc`).
+  Each HTML response is an article like a ``.html`` page, its URL the ``WARC-Target-URI`` and
+  its date, when the page has none, the ``WARC-Date``; ``record`` counts the pages. Requests,
+  metadata and non-HTML responses are counted (logged) and skipped, not rejected; a file with
+  no page at all is ``empty_file``. A stream cut off inside a record is ``truncated_file``,
+  the pages before it kept.
+- ``.html`` / ``.htm``: a saved page, one article (record 0), extracted with trafilatura
+  (:mod:`normnews.ingest.html`). So is a ``.txt``/``.md`` file, or a record's text field, that
+  is really a page (:func:`is_markup`), and a record's ``html``/``raw_html`` field when it has
+  no text field. The page's title, URL and date fill what the record lacks; its author and
+  site name go to ``extra``. A page without article text is ``empty_text``.
 
 Any of them may end in ``.gz``, ``.bz2``, ``.xz`` or ``.zst``, decompressed on the fly.
 
-Fields: the first alias in :data:`FIELD_ALIASES` that is present (case-insensitively, surrounding
+Fields: a feed's mapping (:class:`Fields`, from ``[feeds.NAME]``) is tried first, then the first
+alias in :data:`FIELD_ALIASES` that is present (case-insensitively, surrounding
 spaces ignored) with a non-blank value wins. Strings are kept as they are; numbers become
 ``str(number)``; dates and times become ISO 8601; ``true``/``false``, ``null``, lists and objects
 count as missing. A record without usable text is rejected here: ``missing_text`` when no text
@@ -77,20 +89,22 @@ index the next record would have had, so ``(source, record)`` stays unique):
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
+import logging
 import re
 import shutil
 import sys
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
 from normnews import schema
-from normnews.config import LimitsConfig
+from normnews.config import FeedMapping, LimitsConfig
 from normnews.ingest.compression import open_decompressed, stream_error_reason, trailing_garbage
 from normnews.ingest.decode import DecodeError, decode_bytes, sniff_stream
 from normnews.ingest.discover import (
@@ -101,7 +115,10 @@ from normnews.ingest.discover import (
 )
 from normnews.ingest.jsonstream import JsonStreamError, json_values
 from normnews.ingest.safeopen import OpenedInput, UnsafeInput, open_input
+from normnews.ingest.warc import WarcCounts, WarcDamaged, WarcPage, html_pages
 from normnews.model import RawRecord, Reject
+
+log = logging.getLogger("normnews")
 
 Item = RawRecord | Reject
 """What readers yield."""
@@ -115,6 +132,7 @@ class Source:
     opened: OpenedInput
     compression: str | None
     limits: LimitsConfig
+    fields: Fields = field(default_factory=lambda: Fields())
 
     def open(self) -> io.BufferedReader:
         """A fresh stream of the decompressed bytes, bounded by ``limits.max_file_bytes``."""
@@ -164,11 +182,71 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "guid": ("id", "guid"),
 }
 """RawRecord field -> input field names, in the order they are tried (lower case)."""
-_TITLE_ALIASES = FIELD_ALIASES["title"]
-_TEXT_ALIASES = FIELD_ALIASES["text"]
-_URL_ALIASES = FIELD_ALIASES["url"]
-_PUBLISHED_ALIASES = FIELD_ALIASES["published"]
-_GUID_ALIASES = FIELD_ALIASES["guid"]
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Which input fields feed which record field, for one file (a feed's mapping, if any).
+
+    Each field's names are tried in order (lower case); a mapped field comes before the
+    built-in names. ``extra`` fields are kept in the record's ``extra`` JSON object.
+    ``columns``, ``delimiter`` and ``quoting`` are for CSV/TSV.
+    """
+
+    title: tuple[str, ...] = FIELD_ALIASES["title"]
+    text: tuple[str, ...] = FIELD_ALIASES["text"]
+    url: tuple[str, ...] = FIELD_ALIASES["url"]
+    published: tuple[str, ...] = FIELD_ALIASES["published"]
+    guid: tuple[str, ...] = FIELD_ALIASES["guid"]
+    extra: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+    delimiter: str | None = None
+    quoting: bool = True
+
+    @classmethod
+    def of(cls, mapping: FeedMapping | None) -> Fields:
+        """The fields of ``mapping`` (the built-in names alone for ``None``)."""
+        if mapping is None:
+            return cls()
+
+        def names(mapped: str | None, builtin: str) -> tuple[str, ...]:
+            found = FIELD_ALIASES[builtin]
+            if mapped is None:
+                return found
+            key = mapped.strip().lower()
+            return (key, *(alias for alias in found if alias != key))
+
+        return cls(
+            title=names(mapping.title, "title"),
+            text=names(mapping.text, "text"),
+            url=names(mapping.url, "url"),
+            published=names(mapping.published, "published"),
+            guid=names(mapping.id, "guid"),
+            extra=tuple(dict.fromkeys(e.strip().lower() for e in mapping.extra)),
+            columns=mapping.columns,
+            delimiter=mapping.delimiter,
+            quoting=mapping.quoting,
+        )
+
+
+DEFAULT_FIELDS = Fields()
+
+
+HTML_FIELDS = ("html", "raw_html")
+"""Fields holding a page's markup, used when a record has no text field."""
+
+_MARKUP = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+
+
+def is_markup(text: str) -> bool:
+    """Whether ``text`` is an HTML document rather than text: it starts as one does (a doctype
+    or an ``<html>``/``<head>``/``<body>`` tag, perhaps after comments).
+
+    >>> is_markup("<!DOCTYPE html><html><body>x</body></html>"), is_markup("A <b>bold</b> claim")
+    (True, False)
+    """
+    return _MARKUP.match(text, 0, 4096) is not None
+
 
 CONTAINER_KEYS = ("articles", "items", "data", "records", "entries", "results", "documents")
 """Keys under which a ``.json`` object may hold its array of articles, tried in this order."""
@@ -211,7 +289,10 @@ class _RecordTooLarge(Exception):
 
 
 def read_file(
-    f: InputFile, limits: LimitsConfig | None = None, stats: ReadStats | None = None
+    f: InputFile,
+    limits: LimitsConfig | None = None,
+    stats: ReadStats | None = None,
+    mapping: FeedMapping | None = None,
 ) -> Iterator[Item]:
     """Read one input file into raw records and rejects. Never raises.
 
@@ -219,6 +300,7 @@ def read_file(
         f: A file found by :func:`~normnews.ingest.discover.discover`.
         limits: Size limits (default: :class:`~normnews.config.LimitsConfig` defaults).
         stats: Filled with the content hash of what was read, when given.
+        mapping: The feed's field mapping (:meth:`~normnews.config.JobConfig.mapping_for`).
 
     Yields:
         :class:`RawRecord` and :class:`Reject` items in file order, at least one per file (see
@@ -248,7 +330,9 @@ def read_file(
         if fmt is None:
             yield Reject(f.relpath, None, "unsupported_format", _unsupported_detail(f.relpath))
             return
-        yield from _read_opened(Source(f.relpath, opened, compression, limits), fmt, f.size)
+        yield from _read_opened(
+            Source(f.relpath, opened, compression, limits, Fields.of(mapping)), fmt, f.size
+        )
 
 
 def _read_opened(src: Source, fmt: str, size: int) -> Iterator[Item]:
@@ -361,26 +445,58 @@ def _pick(fields: dict[str, list[Any]], aliases: tuple[str, ...]) -> str | None:
 
 
 def _record(
-    source: str, index: int, pairs: Iterable[tuple[Any, Any]], encoding: str
+    source: str,
+    index: int,
+    pairs: Iterable[tuple[Any, Any]],
+    encoding: str,
+    names: Fields = DEFAULT_FIELDS,
+    hint: str = "",
 ) -> RawRecord | Reject:
-    """A raw record from field/value pairs, or the reject saying why there is no text."""
+    """A raw record from field/value pairs, or the reject saying why there is no text (with
+    ``hint`` appended to a ``missing_text`` detail)."""
     fields = _fields(pairs)
-    text = _pick(fields, FIELD_ALIASES["text"])
+    text = _pick(fields, names.text)
+    page = text if text is not None and is_markup(text) else None
     if text is None:
-        return _text_reject(source, index, fields)
+        page = _pick(fields, HTML_FIELDS)
+        if page is None:
+            return _text_reject(source, index, fields, names.text, hint)
+    if page is not None:
+        return _from_page(
+            RawRecord(
+                source,
+                index,
+                _pick(fields, names.title),
+                page,
+                _pick(fields, names.url),
+                _pick(fields, names.published),
+                _pick(fields, names.guid),
+                encoding,
+                _extra({name: _pick(fields, (name,)) for name in names.extra}),
+            )
+        )
     return RawRecord(
         source=source,
         record=index,
-        title=_pick(fields, FIELD_ALIASES["title"]),
+        title=_pick(fields, names.title),
         text=text,
-        url=_pick(fields, FIELD_ALIASES["url"]),
-        published=_pick(fields, FIELD_ALIASES["published"]),
-        guid=_pick(fields, FIELD_ALIASES["guid"]),
+        url=_pick(fields, names.url),
+        published=_pick(fields, names.published),
+        guid=_pick(fields, names.guid),
         encoding=encoding,
+        extra=_extra({name: _pick(fields, (name,)) for name in names.extra}),
     )
 
 
-def _record_from_object(source: str, index: int, obj: dict[Any, Any], encoding: str) -> Item:
+def _extra(values: dict[str, str | None]) -> str | None:
+    """Kept fields as a JSON object with sorted keys (missing ones left out), or ``None``."""
+    kept = {name: value for name, value in values.items() if value is not None}
+    return json.dumps(kept, ensure_ascii=False, sort_keys=True) if kept else None
+
+
+def _record_from_object(
+    source: str, index: int, obj: dict[Any, Any], encoding: str, names: Fields = DEFAULT_FIELDS
+) -> Item:
     """:func:`_record` for a decoded JSON object (the common case, made cheap).
 
     When every key is already a plain lower-case name (as feeds write them), aliases are looked
@@ -389,19 +505,23 @@ def _record_from_object(source: str, index: int, obj: dict[Any, Any], encoding: 
     """
     for key in obj:
         if key != key.strip().lower():
-            return _record(source, index, obj.items(), encoding)
-    text = _pick_one(obj, _TEXT_ALIASES)
-    if text is None:
-        return _record(source, index, obj.items(), encoding)  # for the reject's detail
+            return _record(source, index, obj.items(), encoding, names)
+    text = _pick_one(obj, names.text)
+    if text is None or is_markup(text):
+        # The reject's detail, an HTML field, or a page in the text field: the general path.
+        return _record(source, index, obj.items(), encoding, names)
     return RawRecord(
         source=source,
         record=index,
-        title=_pick_one(obj, _TITLE_ALIASES),
+        title=_pick_one(obj, names.title),
         text=text,
-        url=_pick_one(obj, _URL_ALIASES),
-        published=_pick_one(obj, _PUBLISHED_ALIASES),
-        guid=_pick_one(obj, _GUID_ALIASES),
+        url=_pick_one(obj, names.url),
+        published=_pick_one(obj, names.published),
+        guid=_pick_one(obj, names.guid),
         encoding=encoding,
+        extra=_extra({name: _pick_one(obj, (name,)) for name in names.extra})
+        if names.extra
+        else None,
     )
 
 
@@ -415,8 +535,43 @@ def _pick_one(obj: dict[Any, Any], aliases: tuple[str, ...]) -> str | None:
     return None
 
 
-def _text_reject(source: str, index: int, fields: dict[str, list[Any]]) -> Reject:
-    aliases = FIELD_ALIASES["text"]
+def _from_page(raw: RawRecord) -> RawRecord | Reject:
+    """The record whose ``text`` is a page's markup, with the article trafilatura extracts;
+    the page's title, URL and date fill what the record lacks, its author and site name go to
+    ``extra``."""
+    # Imported here, not at the top: loading the extractor costs half a second, which a run
+    # without HTML must not pay (normnews.ingest.html stays trafilatura's only importer).
+    from normnews.ingest import html
+
+    page = html.extract(raw.text or "", raw.url)
+    if page is None:
+        return Reject(
+            raw.source, raw.record, "empty_text", "HTML page without article text (trafilatura)"
+        )
+    extra = dict(json.loads(raw.extra)) if raw.extra else {}
+    for key, value in (("author", page.author), ("sitename", page.sitename)):
+        if value is not None:
+            extra.setdefault(key, value)
+    return RawRecord(
+        source=raw.source,
+        record=raw.record,
+        title=raw.title or page.title,
+        text=page.text,
+        url=raw.url or page.url,
+        published=raw.published or page.date,
+        guid=raw.guid,
+        encoding=raw.encoding,
+        extra=json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None,
+    )
+
+
+def _text_reject(
+    source: str,
+    index: int,
+    fields: dict[str, list[Any]],
+    aliases: tuple[str, ...] = FIELD_ALIASES["text"],
+    hint: str = "",
+) -> Reject:
     present = [alias for alias in aliases if alias in fields]
     blank = [
         alias
@@ -431,7 +586,7 @@ def _text_reject(source: str, index: int, fields: dict[str, list[Any]]) -> Rejec
         detail = f"text field {present[0]!r} holds a {kind}, not text; fields present: {names}"
     else:
         detail = f"no text field (looked for {', '.join(aliases)}); fields present: {names}"
-    return Reject(source, index, "missing_text", detail)
+    return Reject(source, index, "missing_text", detail + hint)
 
 
 # --------------------------------------------------------------------------------------------
@@ -512,6 +667,9 @@ def _read_one_article(src: Source, *, markdown: bool) -> Iterator[Item]:
     if data is None or not data:
         return
     text, encoding = decode_bytes(data)
+    if is_markup(text):
+        yield _from_page(RawRecord(src.relpath, 0, None, text, encoding=encoding))
+        return
     title, body = split_title(text, markdown=markdown)
     if title is None:
         yield Reject(src.relpath, 0, "empty_text", "the file holds only whitespace")
@@ -529,6 +687,75 @@ def read_txt(src: Source) -> Iterator[Item]:
 def read_md(src: Source) -> Iterator[Item]:
     """Read a ``.md`` file: one article, title on the first non-empty line without ``#``."""
     return _read_one_article(src, markdown=True)
+
+
+def read_html(src: Source) -> Iterator[Item]:
+    """Read a saved ``.html``/``.htm`` page: one article, extracted with trafilatura."""
+    data = _read_all(src)
+    if data is None or not data:
+        return
+    text, encoding = decode_bytes(data)
+    if not text.strip():
+        yield Reject(src.relpath, 0, "empty_text", "the file holds only whitespace")
+        return
+    yield _from_page(RawRecord(src.relpath, 0, None, text, encoding=encoding))
+
+
+def read_warc(src: Source) -> Iterator[Item]:
+    """Read a WARC crawl: each HTML response is an article (URL from ``WARC-Target-URI``, date
+    from ``WARC-Date`` when the page has none); other records are counted and skipped."""
+    counts = WarcCounts()
+    limit = src.limits.max_record_bytes
+    index = 0
+    with src.open() as raw:
+        try:
+            for page in html_pages(raw, limit, counts):
+                yield _warc_item(src.relpath, index, page, limit)
+                index += 1
+        except WarcDamaged as exc:
+            yield Reject(
+                src.relpath,
+                index,
+                "truncated_file",
+                f"the WARC stream cannot be read on after {index} page(s): {exc}; the pages "
+                "before it are kept",
+            )
+            return
+    if counts.skipped:
+        log.info(
+            "%s: %d WARC record(s) that are not HTML responses skipped", src.relpath, counts.skipped
+        )
+    if index == 0 and counts.skipped:
+        yield Reject(
+            src.relpath,
+            None,
+            "empty_file",
+            f"no HTML response among its {counts.skipped} WARC record(s) (requests, metadata, "
+            "other media)",
+        )
+
+
+def _warc_item(relpath: str, index: int, page: WarcPage, limit: int) -> Item:
+    if len(page.body) > limit:
+        detail = f"the page is longer than {limit:,} bytes (limits.max_record_bytes); skipped"
+        return Reject(relpath, index, "too_large", detail)
+    text: str | None = None
+    encoding = page.charset or ""
+    if page.charset:
+        try:
+            text = page.body.decode(page.charset)
+        except (LookupError, UnicodeDecodeError):
+            text = None
+    if text is None:
+        try:
+            text, encoding = decode_bytes(page.body)
+        except DecodeError as exc:
+            return Reject(relpath, index, exc.reason, str(exc))
+    raw = RawRecord(relpath, index, None, text, url=page.url, encoding=encoding.lower())
+    found = _from_page(raw)
+    if isinstance(found, RawRecord) and found.published is None and page.date:
+        return dataclasses.replace(found, published=page.date)
+    return found
 
 
 def read_json(src: Source) -> Iterator[Item]:
@@ -550,7 +777,7 @@ def read_json(src: Source) -> Iterator[Item]:
         if exc.msg == "Extra data" and _first_line_is_object(text):
             # Several top-level objects, one per line: JSON lines saved with a .json suffix.
             numbered = ((n, line, encoding, None) for n, line in enumerate(text.split("\n"), 1))
-            yield from _json_lines(src.relpath, numbered)
+            yield from _json_lines(src.relpath, numbered, src.fields)
             return
         raise _FileProblem(
             "bad_json", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
@@ -564,7 +791,7 @@ def read_json(src: Source) -> Iterator[Item]:
     if isinstance(doc, dict):
         items = _container(doc)
         if items is None:
-            yield _record_from_object(src.relpath, 0, mend(doc), encoding)
+            yield _record_from_object(src.relpath, 0, mend(doc), encoding, src.fields)
             return
     elif isinstance(doc, list):
         items = doc
@@ -575,7 +802,7 @@ def read_json(src: Source) -> Iterator[Item]:
         )
     for index, item in enumerate(items):
         if isinstance(item, dict):
-            yield _record_from_object(src.relpath, index, mend(item), encoding)
+            yield _record_from_object(src.relpath, index, mend(item), encoding, src.fields)
         else:
             yield Reject(
                 src.relpath, index, "not_an_object", f"array item {index} is a {_json_type(item)}"
@@ -594,14 +821,16 @@ def _read_json_streamed(src: Source) -> Iterator[Item]:
         index = 0
         try:
             for value in json_values(text.read, limit, CONTAINER_KEYS):
-                yield _json_value(src.relpath, index, value, codec, limit)
+                yield _json_value(src.relpath, index, value, codec, limit, src.fields)
                 index += 1
         except JsonStreamError as exc:
             raise _FileProblem("bad_json", f"not valid JSON: {exc}") from None
         yield from _garbage_reject(src, raw, index)
 
 
-def _json_value(source: str, index: int, value: str | None, encoding: str, limit: int) -> Item:
+def _json_value(
+    source: str, index: int, value: str | None, encoding: str, limit: int, names: Fields
+) -> Item:
     if value is None:
         detail = f"array item {index} is longer than {limit:,} characters (limits.max_record_bytes)"
         return Reject(source, index, "too_large", detail)
@@ -614,7 +843,7 @@ def _json_value(source: str, index: int, value: str | None, encoding: str, limit
     if _may_hold_surrogates(value):
         item = _without_surrogates(item)
     try:
-        return _record_from_object(source, index, item, encoding)
+        return _record_from_object(source, index, item, encoding, names)
     except (ValueError, RecursionError) as exc:
         return Reject(source, index, "bad_json", f"array item {index}: {exc}")
 
@@ -911,7 +1140,9 @@ def _max_lines(src: Source) -> int:
 
 
 def _json_lines(
-    source: str, numbered: Iterable[tuple[int, str, str, tuple[str, str] | None]]
+    source: str,
+    numbered: Iterable[tuple[int, str, str, tuple[str, str] | None]],
+    names: Fields = DEFAULT_FIELDS,
 ) -> Iterator[Item]:
     """Records from ``(line number, line, encoding, problem)`` of a JSON-lines text."""
     index = 0
@@ -921,11 +1152,13 @@ def _json_lines(
         elif not line.strip():
             continue
         else:
-            yield _json_line(source, index, lineno, line, encoding)
+            yield _json_line(source, index, lineno, line, encoding, names)
         index += 1
 
 
-def _json_line(source: str, index: int, lineno: int, line: str, encoding: str) -> Item:
+def _json_line(
+    source: str, index: int, lineno: int, line: str, encoding: str, names: Fields
+) -> Item:
     try:
         obj = json.loads(line)
         if _may_hold_surrogates(line) and isinstance(obj, dict):
@@ -946,7 +1179,7 @@ def _json_line(source: str, index: int, lineno: int, line: str, encoding: str) -
             f"line {lineno} is a JSON {_json_type(obj)}, not an object",
         )
     try:
-        return _record_from_object(source, index, obj, encoding)
+        return _record_from_object(source, index, obj, encoding, names)
     except (ValueError, RecursionError) as exc:
         return Reject(source, index, "bad_json", f"line {lineno}: not usable: {exc}")
 
@@ -962,7 +1195,7 @@ def read_jsonl(src: Source) -> Iterator[Item]:
                 yield lines.lineno, line, encoding, problem
 
         index = 0
-        for item in _json_lines(src.relpath, numbered()):
+        for item in _json_lines(src.relpath, numbered(), src.fields):
             index += 1
             yield item
         yield from _garbage_reject(src, raw, index)
@@ -979,7 +1212,9 @@ class _Restart(Exception):
 
 def _read_delimited(src: Source, delimiter: str) -> Iterator[Item]:
     """CSV/TSV records; a pass restarts after an over-long unterminated quote (rare)."""
-    header: list[str] | None = None
+    delimiter = src.fields.delimiter or delimiter
+    # Named columns: the file has no header row, its first row is data.
+    header: list[str] | None = list(src.fields.columns) or None
     start_line, index = 0, 0
     while True:
         state: dict[str, Any] = {"header": header}
@@ -1009,8 +1244,9 @@ def _csv_pass(
         if not lines.skip(start_line):
             return
         lines.take()
-        reader = csv.reader(lines, delimiter=delimiter, strict=True)
+        reader = _csv_reader(lines, delimiter, src.fields.quoting)
         header: list[str] | None = state["header"]
+        hint = ""
         if header is None:
             try:
                 for row in reader:
@@ -1023,6 +1259,8 @@ def _csv_pass(
                 return
             state["header"] = header
             lines.take()
+        if not src.fields.columns:
+            hint = _no_header_hint(header, src.fields.text)
         while True:
             first = lines.lineno + 1
             try:
@@ -1043,7 +1281,7 @@ def _csv_pass(
                     # The quote never closed: read again from the line after it opened.
                     raise _Restart(first, index) from None
                 lines.take()
-                reader = csv.reader(lines, delimiter=delimiter, strict=True)
+                reader = _csv_reader(lines, delimiter, src.fields.quoting)
                 continue
             except csv.Error as exc:
                 kept = lines.record_lines
@@ -1060,7 +1298,7 @@ def _csv_pass(
                     lines.push_back(kept[1:], first + 1)
                 yield Reject(src.relpath, index, reason, detail)
                 index += 1
-                reader = csv.reader(lines, delimiter=delimiter, strict=True)
+                reader = _csv_reader(lines, delimiter, src.fields.quoting)
                 continue
             encoding, problem = lines.take()
             if problem is not None:
@@ -1075,9 +1313,39 @@ def _csv_pass(
                     f"line {lines.lineno}: {len(row)} fields, the header has {len(header)}",
                 )
             else:
-                yield _record(src.relpath, index, zip(header, row, strict=True), encoding)
+                pairs = zip(header, row, strict=True)
+                yield _record(src.relpath, index, pairs, encoding, src.fields, hint)
             index += 1
         yield from _garbage_reject(src, raw, index)
+
+
+def _csv_reader(lines: Iterator[str], delimiter: str, quoting: bool) -> Any:
+    """The csv module's reader in strict mode, quoting with ``"`` or not at all."""
+    return csv.reader(
+        lines,
+        delimiter=delimiter,
+        strict=True,
+        quoting=csv.QUOTE_MINIMAL if quoting else csv.QUOTE_NONE,
+    )
+
+
+def _no_header_hint(header: list[str], text_names: tuple[str, ...]) -> str:
+    """What a ``missing_text`` reject of a CSV adds: the header row may be data, and the two
+    config lines that name the columns (the longest value guessed as the text, the next
+    longest non-number as the title)."""
+    if any(name.strip().lower() in text_names for name in header):
+        return ""
+    order = sorted(range(len(header)), key=lambda i: -len(header[i]))
+    names = [f"col{i + 1}" for i in range(len(header))]
+    names[order[0]] = "text"
+    rest = [i for i in order[1:] if not header[i].strip().replace(".", "").isdigit()]
+    if rest:
+        names[rest[0]] = "title"
+    columns = ", ".join(f'"{n}"' for n in names)
+    return (
+        ". No header? The first row was read as the header; if the file has none, name its "
+        f"columns in normnews.toml:\n[feeds.myfeed]\ncolumns = [{columns}]"
+    )
 
 
 def read_csv(src: Source) -> Iterator[Item]:
@@ -1133,7 +1401,7 @@ def _parquet_rows(src: Source, source: Any) -> Iterator[Item]:
                         "(limits.max_record_bytes); skipped",
                     )
                 else:
-                    yield _record(src.relpath, index, row.items(), "utf-8")
+                    yield _record(src.relpath, index, row.items(), "utf-8", src.fields)
                 index += 1
     except (OSError, ValueError) as exc:
         # pyarrow's ArrowInvalid / ArrowIOError derive from these.
@@ -1149,5 +1417,8 @@ READERS: dict[str, Reader] = {
     "csv": read_csv,
     "tsv": read_tsv,
     "parquet": read_parquet,
+    "html": read_html,
+    "htm": read_html,
+    "warc": read_warc,
 }
 """Format (the suffix before any compression suffix, without the dot) -> reader."""

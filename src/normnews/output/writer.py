@@ -49,6 +49,7 @@ def article_row(article: Article) -> dict[str, Any]:
         "guid": article.guid,
         "encoding": article.encoding,
         "edits": [{"step": e.step, "detail": e.detail} for e in article.edits],
+        "extra": article.extra,
     }
 
 
