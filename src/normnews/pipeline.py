@@ -498,9 +498,9 @@ def _run_staged(
         # Buffered: one Parquet row group per reject would make a broken feed's file huge.
         reject_reasons[reject.reason] += 1
         if sum(reject_reasons.values()) <= _LOGGED_REJECTS:
-            log.warning(
-                "rejected %s#%s: %s: %s", reject.source, reject.record, reject.reason, reject.detail
-            )
+            # A whole-file reject has no record number: name the file alone.
+            where = reject.source if reject.record is None else f"{reject.source}#{reject.record}"
+            log.warning("rejected %s: %s: %s", where, reject.reason, reject.detail)
         row = reject_row(reject)
         if len(first_rejects) < _LOGGED_REJECTS:
             first_rejects.append(row)

@@ -143,3 +143,13 @@ def test_logs_go_above_the_progress_bar_on_a_terminal(tmp_path):
     assert any("stage process" in s for s in logs)
     for segment in logs:
         assert segment.startswith("normnews: INFO"), segment
+
+
+def test_run_log_names_a_whole_file_reject_without_a_record(tmp_path):
+    """The run's log names a whole-file reject by its path alone, like `show` does."""
+    done = run_cli(
+        "run", SAMPLE, "--out", tmp_path / "out", "--run-date", DAY, "--log-format", "text"
+    )
+    assert done.code == 0, done.stderr
+    assert "rejected broken/scan.txt: not_text:" in done.stderr
+    assert "#None" not in done.stderr
