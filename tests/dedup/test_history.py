@@ -22,7 +22,7 @@ from normnews.dedup import (
     write_partition,
 )
 from normnews.dedup.evidence import FLAG_CORRECTION, FLAGS, WIDTH
-from normnews.errors import StateMismatch
+from normnews.errors import StateCorrupt, StateMismatch
 
 D1, D2, D3 = date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 3)
 
@@ -101,12 +101,24 @@ def test_tampered_header_file_is_refused(tmp_path):
 
 
 def test_partition_without_header_is_refused(tmp_path):
-    """It refuses partitions whose header file is missing."""
+    """It refuses partitions whose header file is missing, as damaged state."""
     cfg = DedupConfig()
     _write(tmp_path, D1, ["h0"], [article(42)], cfg)
     (tmp_path / "history" / "_header.json").unlink()
-    with pytest.raises(StateMismatch, match=r"no _header\.json"):
+    with pytest.raises(StateCorrupt, match=r"no _header\.json"):
         HistoryIndex.open(tmp_path, cfg, before=D2)
+
+
+def test_truncated_header_is_damaged_state_named_with_its_path(tmp_path):
+    """A header cut short (a truncated copy) is damaged state: the error names the file and
+    the rebuild command, and maps to exit 74, not to a settings mismatch."""
+    cfg = DedupConfig()
+    _write(tmp_path, D1, ["h0"], [article(43)], cfg)
+    path = tmp_path / "history" / "_header.json"
+    path.write_text(path.read_text()[:40])
+    with pytest.raises(StateCorrupt, match="index rebuild") as caught:
+        HistoryIndex.open(tmp_path, cfg, before=D2)
+    assert str(path) in str(caught.value) and caught.value.exit_code == 74
 
 
 def test_empty_state_is_an_empty_history(tmp_path):

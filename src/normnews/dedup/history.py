@@ -49,7 +49,7 @@ from normnews.dedup.evidence import (
 from normnews.dedup.shinglehash import SHINGLE_HASH_NAME
 from normnews.dedup.shingles import NORMAL_FORM_VERSION, exact_key, shingle_spec
 from normnews.dedup.signatures import DATASKETCH_VERSION, SCHEME, Signer
-from normnews.errors import StateMismatch
+from normnews.errors import StateCorrupt, StateMismatch
 from normnews.hashing import HASH_NAME
 
 U32 = npt.NDArray[np.uint32]
@@ -162,13 +162,14 @@ def _check_header(history_dir: Path, expected: dict[str, str]) -> None:
     path = history_dir / HEADER_FILE
     try:
         found = json.loads(path.read_text(encoding="utf-8"))
+    # A header that is gone or unreadable is damaged state (exit 74), not other settings (2).
     except FileNotFoundError:
-        raise StateMismatch(
+        raise StateCorrupt(
             f"the dedup history index at {history_dir} has partitions but no {HEADER_FILE}; "
             f"its settings are unknown. {REBUILD_HINT}"
         ) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise StateMismatch(f"{path} is not valid JSON ({exc}). {REBUILD_HINT}") from None
+        raise StateCorrupt(f"{path} is damaged: not valid JSON ({exc}). {REBUILD_HINT}") from None
     if found != expected:
         raise _mismatch(found, expected, path)
 
