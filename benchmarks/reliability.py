@@ -42,18 +42,10 @@ from typing import Any
 import pyarrow.dataset as pds
 import zstandard
 
-from helpers import near_copy, story_text
+from helpers import PUBLISH_POINTS, STAGES, near_copy, story_text
 
 RESULTS = Path(__file__).parent / "results"
 DAY = "2026-11-24"
-STAGES = ("census", "process", "dedup", "write", "state", "publish")
-PUBLISH_POINTS = (
-    "publish.journal",
-    "publish.move:1",
-    "publish.move:4",
-    "publish.aside",
-    "publish.manifest",
-)
 GOOD = 5
 MIB = 1 << 20
 

@@ -12,6 +12,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
 CORPORA = Path(os.environ.get("NORMNEWS_CORPORA", ROOT.parent / "shared" / "corpora"))
+STAGES = ("census", "process", "dedup", "write", "state", "publish")
+"""The stages a run logs and times, in order: the crash tests and the reliability benchmark kill
+a run in each."""
+PUBLISH_POINTS = (
+    "publish.journal",
+    "publish.move:1",
+    "publish.move:4",
+    "publish.aside",
+    "publish.manifest",
+)
+"""Failpoints (:mod:`normnews.failpoints`) inside the publish, where a kill from outside rarely
+lands."""
 
 
 @dataclass

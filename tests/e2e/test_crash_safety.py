@@ -17,17 +17,9 @@ import psutil
 import pyarrow.parquet as pq
 import pytest
 
-from helpers import near_copy, run_cli, story_text
+from helpers import PUBLISH_POINTS, STAGES, near_copy, run_cli, story_text
 
 DAY = "2026-11-24"
-STAGES = ("census", "process", "dedup", "write", "state", "publish")
-PUBLISH_POINTS = (
-    "publish.journal",
-    "publish.move:1",
-    "publish.move:4",
-    "publish.aside",
-    "publish.manifest",
-)
 
 
 @pytest.fixture(scope="module")
